@@ -1,0 +1,1 @@
+namespace VoiceAgent.Providers; internal static class Placeholder { }
