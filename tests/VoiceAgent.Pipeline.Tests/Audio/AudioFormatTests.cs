@@ -1,6 +1,6 @@
 using VoiceAgent.Pipeline.Audio;
 
-namespace VoiceAgent.Pipeline.Tests;
+namespace VoiceAgent.Pipeline.Tests.Audio;
 
 public class AudioFormatTests
 {

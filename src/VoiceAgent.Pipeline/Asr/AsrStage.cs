@@ -1,0 +1,149 @@
+using System.IO.Pipelines;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using VoiceAgent.Pipeline.Frames;
+using VoiceAgent.Pipeline.Turns;
+
+namespace VoiceAgent.Pipeline.Asr;
+
+/// <summary>
+/// The user's speech → their words. Audio is piped to the recogniser while the user speaks, so at the end of speech only
+/// the final decode is left; a batch-only recogniser simply reads the pipe to its end first. Emits partials and one final.
+/// </summary>
+public sealed partial class AsrStage(ISpeechToTextClient recognizer, TurnTimeline timeline, SpeechToTextOptions? options = null, ILogger? logger = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
+    public async Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        Exception? failure = null;
+        Utterance? utterance = null;
+        try
+        {
+            await foreach (var frame in input.ReadAllAsync(cancellationToken))
+            {
+                switch (frame)
+                {
+                    case UserSpeechStartedFrame started:
+                        if (utterance is not null)
+                        {
+                            await utterance.FinishAsync();
+                        }
+
+                        utterance = Start(started.Turn, output, cancellationToken);
+                        await output.WriteAsync(frame, cancellationToken);
+                        break;
+                    case UserAudioFrame audio when utterance?.Turn == audio.Turn:
+                        await utterance.WriteAsync(audio.Pcm, cancellationToken);
+                        break;
+                    case UserAudioFrame:
+                        break;
+                    case UserSpeechEndedFrame ended when utterance?.Turn == ended.Turn:
+                        await utterance.FinishAsync();
+                        utterance = null;
+                        await output.WriteAsync(frame, cancellationToken);
+                        break;
+                    default:
+                        await output.WriteAsync(frame, cancellationToken);
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            if (utterance is not null)
+            {
+                await utterance.AbandonAsync();
+            }
+
+            output.TryComplete(failure);
+        }
+    }
+
+    private Utterance Start(TurnId turn, ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    {
+        // The pipe holds at most a few seconds of audio before the writer waits: a stalled recogniser slows this stage
+        // (and, through bounded channels, the reader of the socket) instead of growing memory.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 256 * 1024, resumeWriterThreshold: 128 * 1024, useSynchronizationContext: false));
+        var task = RecognizeAsync(turn, pipe.Reader, output, cancellationToken);
+        return new Utterance(turn, pipe, task);
+    }
+
+    private async Task RecognizeAsync(TurnId turn, PipeReader audio, ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    {
+        // Run the recogniser off the caller's thread: its first MoveNext may do blocking native work.
+        await Task.Yield();
+        var final = new StringBuilder();
+        var lastPartial = "";
+        try
+        {
+            await using var stream = audio.AsStream();
+            await foreach (var update in recognizer.GetStreamingTextAsync(stream, options, cancellationToken))
+            {
+                var text = update.Text?.Trim() ?? "";
+                if (update.Kind == SpeechToTextResponseUpdateKind.TextUpdating && text.Length > 0 && text != lastPartial)
+                {
+                    lastPartial = text;
+                    await output.WriteAsync(new TranscriptFrame(turn, text, IsFinal: false), cancellationToken);
+                }
+                else if (update.Kind == SpeechToTextResponseUpdateKind.TextUpdated && text.Length > 0)
+                {
+                    final.Append(final.Length > 0 ? " " : "").Append(text);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            LogRecognitionFailed(_logger, turn.Value, ex);
+            await output.WriteAsync(new ErrorFrame(turn, PipelineError.EngineFailed("Speech recognition", ex.Message)), cancellationToken);
+        }
+
+        timeline.Mark(turn, TurnMilestone.AsrFinal);
+        await output.WriteAsync(new TranscriptFrame(turn, final.ToString(), IsFinal: true), cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speech recognition failed in turn {Turn}")]
+    private static partial void LogRecognitionFailed(ILogger logger, long turn, Exception exception);
+
+    private sealed class Utterance(TurnId turn, Pipe pipe, Task recognition)
+    {
+        public TurnId Turn { get; } = turn;
+
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> pcm, CancellationToken cancellationToken) =>
+            await pipe.Writer.WriteAsync(pcm, cancellationToken);
+
+        public async Task FinishAsync()
+        {
+            await pipe.Writer.CompleteAsync();
+            await recognition;
+        }
+
+        public async Task AbandonAsync()
+        {
+            await pipe.Writer.CompleteAsync(new OperationCanceledException("The session ended mid-utterance."));
+            try
+            {
+                await recognition;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.AI;
+using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Pipeline.Tts;
+using VoiceAgent.Pipeline.Turns;
+
+// The frame family is one closed set, like a discriminated union; it reads best in one file.
+#pragma warning disable SA1402, SA1649
+namespace VoiceAgent.Pipeline.Frames;
+
+/// <summary>The unit of data and control that flows between stages. A stage passes frames it does not handle downstream unchanged.</summary>
+public abstract record Frame;
+
+/// <summary>A frame that belongs to one turn; once that turn is superseded the frame is stale and dropped.</summary>
+public abstract record TurnFrame(TurnId Turn) : Frame;
+
+/// <summary>Audio from the caller's microphone, in any format and chunk size.</summary>
+public sealed record InputAudioFrame(AudioChunk Audio) : Frame;
+
+/// <summary>No more input will come: finish the turn in progress, then end.</summary>
+public sealed record EndOfInputFrame : Frame;
+
+/// <summary>The VAD heard the user start speaking; a new turn begins.</summary>
+public sealed record UserSpeechStartedFrame(TurnId Turn, TimeSpan StreamTime) : TurnFrame(Turn);
+
+/// <summary>Audio of the user's turn (16 kHz PCM16 mono), pre-roll included.</summary>
+public sealed record UserAudioFrame(TurnId Turn, ReadOnlyMemory<byte> Pcm) : TurnFrame(Turn);
+
+/// <summary>The user stopped speaking; <paramref name="StreamTime"/> is the end of speech in input-audio time.</summary>
+public sealed record UserSpeechEndedFrame(TurnId Turn, TimeSpan StreamTime) : TurnFrame(Turn);
+
+/// <summary>What the user said: partial while speaking, final once per turn.</summary>
+public sealed record TranscriptFrame(TurnId Turn, string Text, bool IsFinal) : TurnFrame(Turn);
+
+/// <summary>Ask the LLM to answer these messages (the HTTP endpoints' entry point; the voice call builds it from history).</summary>
+public sealed record ChatRequestFrame(TurnId Turn, IReadOnlyList<ChatMessage> Messages, ChatOptions? Options) : TurnFrame(Turn);
+
+/// <summary>Speak this text as it is, without the LLM (greetings, assistant-role messages).</summary>
+public sealed record SayFrame(TurnId Turn, string Text) : TurnFrame(Turn);
+
+/// <summary>A piece of the reply's text as the LLM streams it.</summary>
+public sealed record ReplyTextFrame(TurnId Turn, string Text) : TurnFrame(Turn);
+
+/// <summary>One sentence of the reply: <paramref name="Text"/> as written (with its leading whitespace, so transcripts concatenate to the reply), <paramref name="SpeakText"/> cleaned for the ear.</summary>
+public sealed record SentenceFrame(TurnId Turn, string Text, string SpeakText) : TurnFrame(Turn);
+
+/// <summary>A sentence is about to be heard: its text and its words, timed from the start of the reply's audio.</summary>
+public sealed record SentenceAudioStartedFrame(TurnId Turn, string Text, IReadOnlyList<WordTiming> Words, TimeSpan ReplyOffset) : TurnFrame(Turn);
+
+/// <summary>A chunk of the agent's speech at the output format, at most the configured chunk length.</summary>
+public sealed record AgentAudioFrame(TurnId Turn, AudioChunk Audio) : TurnFrame(Turn);
+
+/// <summary>The reply is complete. <paramref name="FinishReason"/> is stop, length or error; <paramref name="Error"/> says what failed.</summary>
+public sealed record ReplyEndFrame(TurnId Turn, string FinishReason, PipelineError? Error = null, UsageDetails? Usage = null) : TurnFrame(Turn)
+{
+    /// <summary>Said to the listener before the error is reported, when the reply failed; empty for none.</summary>
+    public string? SpokenFailure { get; init; }
+}
+
+/// <summary>The user interrupted the agent: drop all agent audio of <paramref name="Turn"/> not yet played.</summary>
+public sealed record InterruptFrame(TurnId Turn) : TurnFrame(Turn);
+
+/// <summary>A failure that does not end the session (a bad engine answer, a recognition error).</summary>
+public sealed record ErrorFrame(TurnId Turn, PipelineError Error) : TurnFrame(Turn);

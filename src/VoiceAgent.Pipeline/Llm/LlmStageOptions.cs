@@ -1,0 +1,8 @@
+namespace VoiceAgent.Pipeline.Llm;
+
+/// <summary>How the LLM stage behaves when the engine fails (configuration section <c>VoiceAgent:Llm</c>).</summary>
+public sealed class LlmStageOptions
+{
+    /// <summary>Spoken to the user when the LLM fails mid-turn; empty to say nothing.</summary>
+    public string FailureMessage { get; set; } = "Sorry, I'm having trouble answering right now.";
+}

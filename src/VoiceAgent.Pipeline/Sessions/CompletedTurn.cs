@@ -1,0 +1,4 @@
+namespace VoiceAgent.Pipeline.Sessions;
+
+/// <summary>A finished exchange as it goes into history: what the user said and what the listener actually heard.</summary>
+public sealed record CompletedTurn(long TurnId, string UserText, string AssistantText, bool Interrupted, DateTimeOffset CompletedAt);

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.AI;
+using VoiceAgent.Pipeline.Turns;
+
+namespace VoiceAgent.Pipeline.Sessions;
+
+/// <summary>
+/// The live state of one conversation: its settings, its history, and the reply in progress. History gets only what the
+/// listener was sent, so after a barge-in it holds the sentences heard before the interruption.
+/// </summary>
+public sealed class Conversation(string sessionId, SessionSettings settings, IEnumerable<ChatMessage>? history = null, TimeProvider? time = null)
+{
+    private readonly Lock _gate = new();
+    private readonly List<ChatMessage> _history = [.. history ?? []];
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly System.Text.StringBuilder _sent = new();
+    private TurnId _replyTurn = TurnId.None;
+    private string _replyUserText = "";
+
+    public string SessionId { get; } = sessionId;
+
+    public SessionSettings Settings { get; } = settings;
+
+    public IReadOnlyList<ChatMessage> History
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _history];
+            }
+        }
+    }
+
+    /// <summary>System prompt, history, then the new user message: the LLM's context for a turn.</summary>
+    public IReadOnlyList<ChatMessage> BuildRequest(string userText)
+    {
+        var messages = new List<ChatMessage>();
+        if (!string.IsNullOrWhiteSpace(Settings.SystemPrompt))
+        {
+            messages.Add(new ChatMessage(ChatRole.System, Settings.SystemPrompt));
+        }
+
+        lock (_gate)
+        {
+            messages.AddRange(_history);
+        }
+
+        messages.Add(new ChatMessage(ChatRole.User, userText));
+        return messages;
+    }
+
+    public ChatOptions? ChatOptions() => Settings.Llm is not { } llm
+        ? null
+        : new ChatOptions { ModelId = llm.Model, Temperature = llm.Temperature, TopP = llm.TopP, MaxOutputTokens = llm.MaxTokens };
+
+    public void BeginReply(TurnId turn, string userText)
+    {
+        lock (_gate)
+        {
+            _replyTurn = turn;
+            _replyUserText = userText;
+            _sent.Clear();
+        }
+    }
+
+    public void SentenceSent(TurnId turn, string text)
+    {
+        lock (_gate)
+        {
+            if (turn == _replyTurn)
+            {
+                _sent.Append(text);
+            }
+        }
+    }
+
+    /// <summary>Closes the reply of <paramref name="turn"/> into history; null when that reply is not the open one.</summary>
+    public CompletedTurn? EndReply(TurnId turn, bool interrupted)
+    {
+        lock (_gate)
+        {
+            if (turn != _replyTurn || _replyTurn == TurnId.None)
+            {
+                return null;
+            }
+
+            var assistant = _sent.ToString().Trim();
+            _history.Add(new ChatMessage(ChatRole.User, _replyUserText));
+            if (assistant.Length > 0)
+            {
+                _history.Add(new ChatMessage(ChatRole.Assistant, assistant));
+            }
+
+            _replyTurn = TurnId.None;
+            _sent.Clear();
+            return new CompletedTurn(turn.Value, _replyUserText, assistant, interrupted, _time.GetUtcNow());
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Threading.Channels;
+using VoiceAgent.Pipeline.Frames;
+using VoiceAgent.Pipeline.Turns;
+
+namespace VoiceAgent.Pipeline.Sessions;
+
+/// <summary>
+/// One session's running chain of stages, linked by bounded channels: frames go in at <see cref="Input"/> and come out of
+/// <see cref="Output"/>. Disposing it cancels the stages and waits for them.
+/// </summary>
+public sealed class StageChain : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _cts;
+    private readonly Channel<Frame> _input;
+
+    private StageChain(IReadOnlyList<StageLink> stages, int outputCapacity, TurnManager turns, TurnTimeline timeline, CancellationTokenSource cts)
+    {
+        _cts = cts;
+        Turns = turns;
+        Timeline = timeline;
+        _input = Bounded(stages[0].InputCapacity);
+        var tasks = new List<Task>(stages.Count);
+        ChannelReader<Frame> reader = _input.Reader;
+        for (var i = 0; i < stages.Count; i++)
+        {
+            var next = Bounded(i + 1 < stages.Count ? stages[i + 1].InputCapacity : outputCapacity);
+            var (stage, stageInput) = (stages[i], reader);
+            tasks.Add(Task.Run(() => stage.Run(stageInput, next.Writer, cts.Token)));
+            reader = next.Reader;
+        }
+
+        Completion = Task.WhenAll(tasks);
+        Output = new PipelineOutput(reader, turns);
+    }
+
+    public ChannelWriter<Frame> Input => _input.Writer;
+
+    public PipelineOutput Output { get; }
+
+    public TurnManager Turns { get; }
+
+    public TurnTimeline Timeline { get; }
+
+    /// <summary>Completes when every stage has ended; faults if one failed.</summary>
+    public Task Completion { get; }
+
+    public CancellationToken Token => _cts.Token;
+
+    /// <summary>Starts the stages. <paramref name="cts"/> is the session's cancellation, owned by the chain from here on.</summary>
+    public static StageChain Start(IReadOnlyList<StageLink> stages, int outputCapacity, TurnManager turns, TurnTimeline timeline, CancellationTokenSource cts)
+    {
+        ArgumentNullException.ThrowIfNull(stages);
+        if (stages.Count == 0)
+        {
+            throw new ArgumentException("A chain needs at least one stage.", nameof(stages));
+        }
+
+        return new StageChain(stages, outputCapacity, turns, timeline, cts);
+    }
+
+    /// <summary>Stops taking input; the stages finish what they hold and complete.</summary>
+    public void CompleteInput() => _input.Writer.TryComplete();
+
+    public async ValueTask DisposeAsync()
+    {
+        _input.Writer.TryComplete();
+        await _cts.CancelAsync();
+        try
+        {
+            await Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception)
+        {
+            // Disposal must not throw; a stage's failure was already reported through its output channel.
+        }
+
+        Turns.Dispose();
+        _cts.Dispose();
+    }
+
+    private static Channel<Frame> Bounded(int capacity) =>
+        Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = false });
+}

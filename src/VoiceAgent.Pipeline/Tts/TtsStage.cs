@@ -1,0 +1,201 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Pipeline.Frames;
+using VoiceAgent.Pipeline.Turns;
+
+namespace VoiceAgent.Pipeline.Tts;
+
+/// <summary>
+/// Sentences → the agent's speech: announces each sentence with its word timings (offset to the reply's audio clock),
+/// then sends its audio in chunks of at most <see cref="TtsStageOptions.ChunkMs"/>. Stale or cancelled turns are dropped.
+/// </summary>
+public sealed partial class TtsStage(
+    ITextToSpeechClient tts,
+    TurnManager turns,
+    TurnTimeline timeline,
+    TtsStageOptions options,
+    IResamplerFactory resamplers,
+    Func<TextToSpeechOptions?>? speechOptions = null,
+    ILogger? logger = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly AudioFormat _format = options.OutputFormat;
+
+    public async Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        Exception? failure = null;
+        var replyTurn = TurnId.None;
+        var replyOffset = TimeSpan.Zero;
+        var failedTurn = TurnId.None;
+        try
+        {
+            await foreach (var frame in input.ReadAllAsync(cancellationToken))
+            {
+                if (frame is TurnFrame tf && turns.IsStale(tf.Turn))
+                {
+                    continue;
+                }
+
+                switch (frame)
+                {
+                    case SentenceFrame sentence when sentence.Turn != failedTurn:
+                        if (sentence.Turn != replyTurn)
+                        {
+                            (replyTurn, replyOffset) = (sentence.Turn, TimeSpan.Zero);
+                        }
+
+                        try
+                        {
+                            replyOffset += await SpeakAsync(sentence, replyOffset, output);
+                        }
+                        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                        {
+                            // The turn was interrupted mid-sentence: what was not sent is dropped.
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            LogSynthesisFailed(_logger, sentence.Turn.Value, ex);
+                            failedTurn = sentence.Turn;
+                            await output.WriteAsync(new ErrorFrame(sentence.Turn, PipelineError.EngineFailed("Speech synthesis", ex.Message)), cancellationToken);
+                        }
+
+                        break;
+                    case SentenceFrame:
+                        break;
+                    case ReplyEndFrame end when end.Turn == failedTurn && end.Error is null:
+                        await output.WriteAsync(end with { FinishReason = "error", Error = PipelineError.EngineFailed("Speech synthesis", "see the earlier error") }, cancellationToken);
+                        break;
+                    default:
+                        await output.WriteAsync(frame, cancellationToken);
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            output.TryComplete(failure);
+        }
+    }
+
+    /// <summary>Speaks one sentence; returns the length of the audio sent.</summary>
+    private async Task<TimeSpan> SpeakAsync(SentenceFrame sentence, TimeSpan replyOffset, ChannelWriter<Frame> output)
+    {
+        var token = turns.TokenFor(sentence.Turn);
+        if (string.IsNullOrWhiteSpace(sentence.SpeakText))
+        {
+            // Nothing to say aloud (a code block, an emoji): the text still belongs to the transcript.
+            await output.WriteAsync(new SentenceAudioStartedFrame(sentence.Turn, sentence.Text, [], replyOffset), token);
+            return TimeSpan.Zero;
+        }
+
+        var words = new List<WordTiming>();
+        var framer = new AudioFramer(_format.BytesFor(options.ChunkMs));
+        IResampler? resampler = null;
+        var resampled = new List<short>();
+        var announced = false;
+        long bytesSent = 0;
+        try
+        {
+            await foreach (var update in tts.GetStreamingAudioAsync(sentence.SpeakText, speechOptions?.Invoke(), token))
+            {
+                foreach (var content in update.Contents)
+                {
+                    if (content is WordTimingContent w)
+                    {
+                        words.Add(new WordTiming(w.Text, w.Start + replyOffset, w.Duration));
+                        continue;
+                    }
+
+                    if (content is not DataContent { } data || !data.HasTopLevelMediaType("audio"))
+                    {
+                        continue;
+                    }
+
+                    if (!announced)
+                    {
+                        announced = true;
+                        timeline.Mark(sentence.Turn, TurnMilestone.FirstSentence);
+                        await output.WriteAsync(new SentenceAudioStartedFrame(sentence.Turn, sentence.Text, words, replyOffset), token);
+                    }
+
+                    framer.Append(ToOutputFormat(data, ref resampler, resampled));
+                    bytesSent += await SendChunksAsync(sentence, framer, output, token);
+                }
+            }
+
+            if (resampler is not null)
+            {
+                resampled.Clear();
+                resampler.Flush(resampled);
+                framer.Append(Pcm16.AsBytes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(resampled)));
+                bytesSent += await SendChunksAsync(sentence, framer, output, token);
+            }
+
+            if (!announced)
+            {
+                await output.WriteAsync(new SentenceAudioStartedFrame(sentence.Turn, sentence.Text, words, replyOffset), token);
+            }
+
+            var rest = framer.TakeRemainder();
+            if (rest.Length > 0)
+            {
+                await output.WriteAsync(new AgentAudioFrame(sentence.Turn, new AudioChunk(rest, _format)), token);
+                bytesSent += rest.Length;
+            }
+        }
+        finally
+        {
+            resampler?.Dispose();
+        }
+
+        return _format.DurationOf((int)bytesSent);
+    }
+
+    private async ValueTask<int> SendChunksAsync(SentenceFrame sentence, AudioFramer framer, ChannelWriter<Frame> output, CancellationToken token)
+    {
+        var sent = 0;
+        while (framer.TryReadFrame(out var chunk))
+        {
+            var copy = chunk.ToArray();
+            sent += copy.Length;
+            timeline.Mark(sentence.Turn, TurnMilestone.FirstAudio);
+            await output.WriteAsync(new AgentAudioFrame(sentence.Turn, new AudioChunk(copy, _format)), token);
+        }
+
+        return sent;
+    }
+
+    private ReadOnlySpan<byte> ToOutputFormat(DataContent data, ref IResampler? resampler, List<short> scratch)
+    {
+        if (!AudioFormat.TryParseMediaType(data.MediaType, out var format, _format.SampleRate))
+        {
+            throw new InvalidOperationException($"The TTS engine returned {data.MediaType}; PCM16 (audio/pcm) is required.");
+        }
+
+        if (format.SampleRate == _format.SampleRate && format.Channels == 1)
+        {
+            return data.Data.Span;
+        }
+
+        var samples = AudioConversion.ToMono(Pcm16.AsSamples(data.Data.Span), format.Channels);
+        resampler ??= resamplers.Create(format.SampleRate, _format.SampleRate);
+        scratch.Clear();
+        resampler.Process(samples, scratch);
+        return Pcm16.AsBytes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(scratch));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speech synthesis failed in turn {Turn}")]
+    private static partial void LogSynthesisFailed(ILogger logger, long turn, Exception exception);
+}

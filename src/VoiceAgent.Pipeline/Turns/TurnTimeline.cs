@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+
+namespace VoiceAgent.Pipeline.Turns;
+
+/// <summary>Moments in a turn whose latency is measured.</summary>
+public enum TurnMilestone
+{
+    /// <summary>The user stopped speaking (voice) or the request arrived (HTTP): latencies count from here.</summary>
+    Start,
+    AsrFinal,
+    LlmFirstToken,
+    FirstSentence,
+    FirstAudio,
+}
+
+/// <summary>Records when each milestone of a turn happened, first time only, and reports latencies from <see cref="TurnMilestone.Start"/>.</summary>
+public sealed class TurnTimeline(TimeProvider? time = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<(long Turn, TurnMilestone Milestone), long> _marks = new();
+
+    /// <summary>Raised the first time a milestone is reached, with its latency from the start of the turn (for metrics).</summary>
+    public event Action<TurnMilestone, TimeSpan>? Reached;
+
+    public void Mark(TurnId turn, TurnMilestone milestone)
+    {
+        if (!_marks.TryAdd((turn.Value, milestone), _time.GetTimestamp()) || milestone == TurnMilestone.Start)
+        {
+            return;
+        }
+
+        if (Reached is { } handler && Latency(turn, milestone) is { } latency)
+        {
+            handler(milestone, latency);
+        }
+    }
+
+    public TimeSpan? Latency(TurnId turn, TurnMilestone milestone) =>
+        _marks.TryGetValue((turn.Value, TurnMilestone.Start), out var start) && _marks.TryGetValue((turn.Value, milestone), out var at)
+            ? _time.GetElapsedTime(start, at)
+            : null;
+
+    /// <summary>Forgets a finished turn so a long call does not accumulate marks.</summary>
+    public void Forget(TurnId turn)
+    {
+        foreach (var m in Enum.GetValues<TurnMilestone>())
+        {
+            _marks.TryRemove((turn.Value, m), out _);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+namespace VoiceAgent.Pipeline.Vad;
+
+/// <summary>Turn-taking thresholds (configuration section <c>VoiceAgent:Vad</c>).</summary>
+public sealed class VadEndpointerOptions
+{
+    /// <summary>Frame length fed to the detector: 10, 20 or 30 ms.</summary>
+    public int FrameMs { get; set; } = 30;
+
+    /// <summary>Speech must last this long before a turn starts, so clicks and coughs are not turns.</summary>
+    public int MinSpeechMs { get; set; } = 120;
+
+    /// <summary>Silence after speech that ends the user's turn (the seed used 750 ms).</summary>
+    public int EndSilenceMs { get; set; } = 500;
+
+    /// <summary>Audio kept from before the detected start, so the first syllable reaches the recogniser.</summary>
+    public int PreRollMs { get; set; } = 210;
+
+    /// <summary>While the agent is thinking or speaking, the user must speak this long to interrupt it.</summary>
+    public int BargeInMs { get; set; } = 300;
+
+    public void Validate()
+    {
+        if (FrameMs is not (10 or 20 or 30))
+        {
+            throw new ArgumentException($"VoiceAgent:Vad:FrameMs must be 10, 20 or 30, not {FrameMs}.");
+        }
+
+        if (MinSpeechMs < FrameMs || EndSilenceMs < FrameMs || BargeInMs < FrameMs || PreRollMs < 0 || PreRollMs > 2000)
+        {
+            throw new ArgumentException("VoiceAgent:Vad: MinSpeechMs, EndSilenceMs and BargeInMs must be at least one frame; PreRollMs 0..2000.");
+        }
+    }
+}
