@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace VoiceAgent.Pipeline.Text;
 
 /// <summary>
@@ -13,13 +11,6 @@ namespace VoiceAgent.Pipeline.Text;
 /// </remarks>
 public sealed class SentenceSplitter
 {
-    // Checked without the trailing dot and ignoring case. Dotted forms (e.g. i.e. a.m. U.S.) and single
-    // capital initials are recognised by shape in IsAbbreviation, so they need no entry here.
-    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Abbreviations =
-        new[] { "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "mt", "fig", "approx" }
-            .ToFrozenSet(StringComparer.OrdinalIgnoreCase)
-            .GetAlternateLookup<ReadOnlySpan<char>>();
-
     private readonly SentenceSplitterOptions _options;
     private char[] _buffer = new char[256];
     private int _length;
@@ -99,8 +90,8 @@ public sealed class SentenceSplitter
 
             if (TextChars.IsNewline(c))
             {
-                Emit(_scan, sentences);
                 _scan++;
+                Emit(_scan - 1, sentences);
                 continue;
             }
 
@@ -173,7 +164,7 @@ public sealed class SentenceSplitter
             }
 
             var single = end - mark == 1 || !TextChars.IsPeriod(_buffer[mark + 1]);
-            return !(single && IsAbbreviation(word)) && !IsListMarker(word, wordStart);
+            return !(single && WordRules.IsAbbreviation(word)) && !IsListMarker(word, wordStart);
         }
 
         return IsFirstClauseCut(mark, end, next, spaceAfter, previous);
@@ -198,33 +189,7 @@ public sealed class SentenceSplitter
         }
 
         var clause = _buffer.AsSpan(_start, end - _start);
-        return TextChars.ContainsCjk(clause) || CountWords(clause) >= _options.FirstClauseMinWords;
-    }
-
-    private static bool IsAbbreviation(ReadOnlySpan<char> word)
-    {
-        if (word.Length == 1)
-        {
-            // "J. Smith"; but "I." ends sentences far too often ("So do I. Then...").
-            return char.IsUpper(word[0]) && word[0] != 'I';
-        }
-
-        if (Abbreviations.Contains(word))
-        {
-            return true;
-        }
-
-        // Letters separated by dots: e.g, i.e, a.m, U.S, J.R.R (the final dot is the mark itself).
-        for (var i = 0; i < word.Length; i++)
-        {
-            var expectLetter = i % 2 == 0;
-            if (expectLetter ? !char.IsLetter(word[i]) : word[i] != '.')
-            {
-                return false;
-            }
-        }
-
-        return word.Length % 2 == 1;
+        return TextChars.ContainsCjk(clause) || WordRules.CountWords(clause) >= _options.FirstClauseMinWords;
     }
 
     // "1. Install" at the start of a line is a list item, not a sentence.
@@ -245,24 +210,6 @@ public sealed class SentenceSplitter
         }
 
         return i;
-    }
-
-    private static int CountWords(ReadOnlySpan<char> text)
-    {
-        var words = 0;
-        var inWord = false;
-        foreach (var c in text)
-        {
-            var isWordChar = !char.IsWhiteSpace(c);
-            if (isWordChar && !inWord)
-            {
-                words++;
-            }
-
-            inWord = isWordChar;
-        }
-
-        return words;
     }
 
     // The sentence reached MaxSentenceChars without a mark: cut at a clause break in its second half if it has
@@ -300,7 +247,12 @@ public sealed class SentenceSplitter
             _emittedAny = true;
         }
 
+        // Whitespace already scanned is not part of the next sentence (it would hide a list marker's line start).
         _start = end;
+        while (_start < _scan && char.IsWhiteSpace(_buffer[_start]))
+        {
+            _start++;
+        }
     }
 
     private void Compact()
