@@ -1,0 +1,85 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VoiceAgent.Pipeline.Asr;
+using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Pipeline.Llm;
+using VoiceAgent.Pipeline.Text;
+using VoiceAgent.Pipeline.Turns;
+using VoiceAgent.Pipeline.Tts;
+using VoiceAgent.Pipeline.Vad;
+
+namespace VoiceAgent.Pipeline.Sessions;
+
+/// <summary>
+/// Builds the one pipeline every transport uses: the whole chain for a voice call, and its LLM → splitter → TTS part
+/// for a request that brings its own text. Engines are the shared singletons the host configured.
+/// </summary>
+public sealed class ConversationPipelineFactory(
+    IVoiceActivityDetectorFactory vad,
+    ISpeechToTextClient asr,
+    IChatClient llm,
+    ITextToSpeechClient tts,
+    IResamplerFactory resamplers,
+    IOptions<PipelineOptions> options,
+    ILoggerFactory loggers,
+    TimeProvider? time = null)
+{
+    // Link capacities, in frames. Every link waits when full (nothing is dropped); a slow consumer slows its producer.
+    private const int AudioInCapacity = 64;      // input chunks of up to 1 s each
+    private const int SpeechCapacity = 256;      // 30 ms frames: ~7.7 s of speech queued for the recogniser
+    private const int TextCapacity = 256;        // tokens and transcripts
+    private const int SentenceCapacity = 32;
+    private const int AudioOutCapacity = 64;     // 40 ms chunks: ~2.5 s of speech ready ahead of the transport
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public PipelineOptions Options => options.Value;
+
+    /// <summary>VAD → ASR → LLM → splitter → TTS for one call, answering with <paramref name="conversation"/>'s history.</summary>
+    public StageChain StartVoiceCall(Conversation conversation, CancellationToken sessionToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(sessionToken);
+        var turns = new TurnManager(cts.Token, _time);
+        var timeline = new TurnTimeline(_time);
+        var o = options.Value;
+        var speech = SpeechOptions(conversation.Settings.Tts);
+        StageLink[] stages =
+        [
+            new("vad", new VadStage(vad, resamplers, o.Vad, turns, timeline).RunAsync, AudioInCapacity),
+            new("asr", new AsrStage(asr, timeline, new SpeechToTextOptions { SpeechSampleRate = VadStage.SampleRate }, loggers.CreateLogger<AsrStage>()).RunAsync, SpeechCapacity),
+            new("llm", new LlmStage(llm, turns, timeline, o.Llm, conversation, loggers.CreateLogger<LlmStage>()).RunAsync, TextCapacity),
+            new("splitter", new SentenceSplitterStage(turns, o.Splitter).RunAsync, TextCapacity),
+            new("tts", new TtsStage(tts, turns, timeline, o.Output, resamplers, () => speech, loggers.CreateLogger<TtsStage>()).RunAsync, SentenceCapacity),
+        ];
+        return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts);
+    }
+
+    /// <summary>LLM → splitter → TTS (or the LLM alone for a text-only reply) for one request.</summary>
+    public StageChain StartReply(TtsSettings? voice, bool withAudio, CancellationToken requestToken)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(requestToken);
+        var turns = new TurnManager(cts.Token, _time);
+        var timeline = new TurnTimeline(_time);
+        var o = options.Value;
+        var llmStage = new StageLink("llm", new LlmStage(llm, turns, timeline, o.Llm, null, loggers.CreateLogger<LlmStage>()).RunAsync, 4);
+        if (!withAudio)
+        {
+            return StageChain.Start([llmStage], TextCapacity, turns, timeline, cts);
+        }
+
+        var speech = SpeechOptions(voice);
+        StageLink[] stages =
+        [
+            llmStage,
+            new("splitter", new SentenceSplitterStage(turns, o.Splitter).RunAsync, TextCapacity),
+            new("tts", new TtsStage(tts, turns, timeline, o.Output, resamplers, () => speech, loggers.CreateLogger<TtsStage>()).RunAsync, SentenceCapacity),
+        ];
+        return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts);
+    }
+
+    private static TextToSpeechOptions? SpeechOptions(TtsSettings? tts) => tts is null
+        ? null
+        : new TextToSpeechOptions { VoiceId = tts.Voice, Language = tts.Language, Speed = tts.Speed };
+}

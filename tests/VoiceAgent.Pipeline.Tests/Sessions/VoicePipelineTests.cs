@@ -1,0 +1,177 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Pipeline.Frames;
+using VoiceAgent.Pipeline.Sessions;
+using VoiceAgent.Pipeline.Tests.Fakes;
+using VoiceAgent.Pipeline.Turns;
+
+namespace VoiceAgent.Pipeline.Tests.Sessions;
+
+public class VoicePipelineTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private static readonly AudioFormat Format = AudioFormat.Pcm16Mono16k;
+
+    [Fact]
+    public async Task Audio_in_becomes_transcript_sentences_and_audio_out_in_order()
+    {
+        var (factory, _, _, tts) = Build();
+        var conversation = new Conversation("s1", SessionSettings.Default);
+        await using var chain = factory.StartVoiceCall(conversation, CancellationToken.None);
+        var tracker = new ReplyTracker(conversation, chain.Turns);
+
+        await Feed(chain, Tone(1000), Silence(800));
+        await chain.Input.WriteAsync(new EndOfInputFrame()).AsTask().WaitAsync(Timeout);
+        var frames = await ReadUntil(chain, tracker, f => f is EndOfInputFrame);
+
+        var turn = frames.OfType<UserSpeechStartedFrame>().Single().Turn;
+        var finalIndex = frames.FindIndex(f => f is TranscriptFrame { IsFinal: true });
+        finalIndex.ShouldBeGreaterThan(0);
+        var final = (TranscriptFrame)frames[finalIndex];
+        final.Text.ShouldStartWith("heard ");
+        frames.Take(finalIndex).OfType<TranscriptFrame>().ShouldAllBe(t => !t.IsFinal);
+        frames.OfType<TranscriptFrame>().Count(t => !t.IsFinal).ShouldBeGreaterThan(0);
+
+        var sentences = frames.OfType<SentenceAudioStartedFrame>().ToList();
+        string.Concat(sentences.Select(s => s.Text)).ShouldBe($"You said {final.Text}. That is all.");
+        tts.Spoken.ShouldBe([$"You said {final.Text}.", "That is all."]);
+
+        // Each sentence is announced before its audio, and the audio chunks are at most 40 ms.
+        var firstAudio = frames.FindIndex(f => f is AgentAudioFrame);
+        firstAudio.ShouldBeGreaterThan(frames.IndexOf(sentences[0]));
+        frames.IndexOf(sentences[1]).ShouldBeGreaterThan(firstAudio);
+        frames.OfType<AgentAudioFrame>().ShouldAllBe(a => a.Audio.Data.Length <= Format.BytesFor(40) && a.Turn == turn);
+
+        // Word timings continue across sentences on the reply's audio clock.
+        var words = sentences.SelectMany(s => s.Words).ToList();
+        words.Select(w => w.Start).ShouldBeInOrder();
+        sentences[1].Words[0].Start.ShouldBe(sentences[1].ReplyOffset);
+        var audioMs = frames.OfType<AgentAudioFrame>().Sum(a => a.Audio.Duration.TotalMilliseconds);
+        words[^1].End.TotalMilliseconds.ShouldBeLessThanOrEqualTo(audioMs + 1);
+
+        frames.OfType<ReplyEndFrame>().Single().FinishReason.ShouldBe("stop");
+        conversation.History.Count.ShouldBe(2);
+        chain.Timeline.Latency(turn, TurnMilestone.FirstAudio).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Barge_in_interrupts_the_reply_and_nothing_of_the_old_turn_follows()
+    {
+        var (factory, _, llm, tts) = Build();
+        // The first request has no history; the second has the first turn in it.
+        llm.ReplyCallback = m => m.Count > 1
+            ? "Second answer."
+            : string.Join(" ", Enumerable.Range(1, 40).Select(i => $"Sentence number {i}."));
+        tts.ChunkDelay = TimeSpan.FromMilliseconds(5);
+        var conversation = new Conversation("s2", SessionSettings.Default);
+        await using var chain = factory.StartVoiceCall(conversation, CancellationToken.None);
+        var tracker = new ReplyTracker(conversation, chain.Turns);
+
+        await Feed(chain, Tone(1000), Silence(800));
+        var first = await ReadUntil(chain, tracker, f => f is AgentAudioFrame);
+        var firstTurn = first.OfType<UserSpeechStartedFrame>().Single().Turn;
+
+        // The user talks over the agent: more than BargeInMs of speech.
+        var feeding = Feed(chain, Tone(1000), Silence(800));
+        var rest = await ReadUntil(chain, tracker, f => f is ReplyEndFrame end && end.Turn > firstTurn);
+        await feeding;
+
+        var interrupt = rest.FindIndex(f => f is InterruptFrame);
+        interrupt.ShouldBeGreaterThanOrEqualTo(0);
+        ((InterruptFrame)rest[interrupt]).Turn.ShouldBe(firstTurn);
+        rest.Skip(interrupt + 1).OfType<TurnFrame>().ShouldAllBe(f => f.Turn > firstTurn);
+        rest.OfType<ReplyEndFrame>().ShouldAllBe(e => e.Turn > firstTurn);
+
+        // History holds the first turn cut at what was sent, then the second turn whole.
+        var history = conversation.History;
+        history.Count.ShouldBe(4);
+        var heard = string.Concat(first.Concat(rest).OfType<SentenceAudioStartedFrame>().Where(s => s.Turn == firstTurn).Select(s => s.Text)).Trim();
+        history[1].Text.ShouldBe(heard);
+        heard.ShouldNotContain("Sentence number 40.");
+        history[3].Text.ShouldBe("Second answer.");
+        llm.Requests[1][^1].Text.ShouldStartWith("heard ");
+        llm.Requests[1][1].Text.ShouldBe(heard);
+    }
+
+    [Fact]
+    public async Task A_failing_llm_speaks_the_failure_message_and_reports_an_error_without_ending_the_session()
+    {
+        var (factory, _, llm, tts) = Build();
+        llm.ReplyCallback = _ => "One two three four five six.";
+        llm.FailWith = (2, new HttpRequestException("connection reset"));
+        var conversation = new Conversation("s3", SessionSettings.Default);
+        await using var chain = factory.StartVoiceCall(conversation, CancellationToken.None);
+        var tracker = new ReplyTracker(conversation, chain.Turns);
+        await Feed(chain, Tone(600), Silence(700));
+        var frames = await ReadUntil(chain, tracker, f => f is ReplyEndFrame);
+        var end = frames.OfType<ReplyEndFrame>().Single();
+        end.FinishReason.ShouldBe("error");
+        end.Error!.Message.ShouldContain("connection reset");
+        tts.Spoken.ShouldContain("Sorry, I'm having trouble answering right now.");
+
+        // The call goes on: the next turn is answered.
+        llm.FailWith = null;
+        await Feed(chain, Tone(600), Silence(700));
+        var next = await ReadUntil(chain, tracker, f => f is ReplyEndFrame);
+        next.OfType<ReplyEndFrame>().Single().FinishReason.ShouldBe("stop");
+    }
+
+    private static (ConversationPipelineFactory Factory, ScriptedSpeechToText Asr, ScriptedChatClient Llm, ToneTextToSpeech Tts) Build()
+    {
+        var asr = new ScriptedSpeechToText { PartialEveryBytes = 8000 };
+        var llm = new ScriptedChatClient();
+        var tts = new ToneTextToSpeech { MsPerWord = 120, GapMs = 30 };
+        var options = new PipelineOptions();
+        options.Vad.MinSpeechMs = 90;
+        options.Vad.BargeInMs = 240;
+        options.Vad.EndSilenceMs = 450;
+        var factory = new ConversationPipelineFactory(new EnergyVad(), asr, llm, tts, new LinearResamplerFactory(), Options.Create(options), NullLoggerFactory.Instance);
+        return (factory, asr, llm, tts);
+    }
+
+    private static async Task Feed(StageChain chain, params byte[][] parts)
+    {
+        foreach (var part in parts)
+        {
+            // Varied chunk sizes, as real clients send.
+            for (int off = 0, i = 0; off < part.Length; i++)
+            {
+                var n = Math.Min(part.Length - off, Format.BytesFor(20 + (i % 5 * 20)));
+                await chain.Input.WriteAsync(new InputAudioFrame(new AudioChunk(part.AsMemory(off, n).ToArray(), Format))).AsTask().WaitAsync(Timeout);
+                off += n;
+            }
+        }
+    }
+
+    private static async Task<List<Frame>> ReadUntil(StageChain chain, ReplyTracker tracker, Func<Frame, bool> stop)
+    {
+        var frames = new List<Frame>();
+        using var cts = new CancellationTokenSource(Timeout);
+        while (await chain.Output.ReadAsync(cts.Token) is { } frame)
+        {
+            frames.Add(frame);
+            tracker.Delivered(frame);
+            if (stop(frame))
+            {
+                return frames;
+            }
+        }
+
+        throw new InvalidOperationException("The pipeline ended before the expected frame: " + string.Join(", ", frames.Select(f => f.GetType().Name)));
+    }
+
+    private static byte[] Tone(int ms)
+    {
+        var n = Format.SamplesFor(ms);
+        var s = new short[n];
+        for (var i = 0; i < n; i++)
+        {
+            s[i] = (short)(5000 * Math.Sin(2 * Math.PI * 300 * i / 16_000.0));
+        }
+
+        return Pcm16.ToBytes(s);
+    }
+
+    private static byte[] Silence(int ms) => new byte[Format.BytesFor(ms)];
+}
