@@ -15,6 +15,9 @@ public sealed class PipelineOutput(ChannelReader<Frame> data, TurnManager turns)
     private Task<bool>? _controlWait;
     private bool _controlDone;
 
+    /// <summary>True when a frame can be read without waiting (a transport flushes its writes when this is false).</summary>
+    public bool HasReady => turns.Control.TryPeek(out _) || data.TryPeek(out _);
+
     /// <summary>The next frame, or null when the pipeline has finished.</summary>
     public async ValueTask<Frame?> ReadAsync(CancellationToken cancellationToken)
     {

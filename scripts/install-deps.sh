@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages VoiceAgent needs, only those missing. Usage: scripts/install-deps.sh [run|test]
+set -euo pipefail
+mode=${1:-run}
+
+# Native engines the service loads at start-up.
+pkgs=(libwebrtc-audio-processing1 libpocketsphinx3 pocketsphinx-en-us libespeak-ng1 espeak-ng-data libsoxr0)
+if [ "$mode" = test ]; then
+  # Speech for tests (flite, espeak-ng), audio conversion (sox), a real PostgreSQL for the store tests.
+  pkgs+=(flite espeak-ng sox postgresql)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing Debian packages: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

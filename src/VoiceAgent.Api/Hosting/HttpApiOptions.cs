@@ -1,0 +1,23 @@
+namespace VoiceAgent.Api.Hosting;
+
+/// <summary>HTTP endpoint settings (configuration section <c>VoiceAgent:Http</c>).</summary>
+public sealed class HttpApiOptions
+{
+    /// <summary>Largest JSON request body accepted; larger ones get 413.</summary>
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Largest upload to <c>/v1/audio/transcriptions</c>.</summary>
+    public int MaxUploadBytes { get; set; } = 25 * 1024 * 1024;
+
+    /// <summary>Send audio at real-time pace instead of as fast as it is made (the Agora engine buffers either way).</summary>
+    public bool PaceRealTime { get; set; }
+
+    /// <summary>With pacing, how far ahead of real time audio may run, so the listener's buffer never starves.</summary>
+    public int PaceLeadMs { get; set; } = 300;
+
+    /// <summary>Memory for remembered syntheses of assistant-role texts; 0 turns the cache off.</summary>
+    public long SynthesisCacheBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>The model name reported in responses when a request names none.</summary>
+    public string ModelName { get; set; } = "voiceagent";
+}
