@@ -72,9 +72,14 @@ public static partial class SpeechTextCleaner
         var speakable = false;
         foreach (var rune in s.EnumerateRunes())
         {
-            if (Rune.IsWhiteSpace(rune) || IsDropped(rune))
+            if (!Rune.IsWhiteSpace(rune) && IsInvisible(rune))
             {
-                pendingSpace = sb.Length > 0;
+                continue; // "a\u200Bb" is one word
+            }
+
+            if (Rune.IsWhiteSpace(rune) || IsVisibleNoise(rune))
+            {
+                pendingSpace = sb.Length > 0; // "great🎉thanks" is two words
                 continue;
             }
 
@@ -91,27 +96,33 @@ public static partial class SpeechTextCleaner
         return speakable ? sb.ToString() : string.Empty;
     }
 
-    private static bool IsDropped(Rune rune)
+    private static bool IsInvisible(Rune rune)
     {
         var v = rune.Value;
-        if (v is '*' or '_' or '|' or '\\' or '°' || (v is >= 0xFE00 and <= 0xFE0F) || (v is >= 0xE0100 and <= 0xE01EF))
+        if (v is (>= 0xFE00 and <= 0xFE0F) or (>= 0xE0100 and <= 0xE01EF))
         {
-            // Leftover markup (an emphasis split across sentences, a table pipe) is dropped; the degree sign is the one "other symbol" worth keeping ("25°C").
-            return v != '°';
+            return true; // variation selectors (the emoji presentation of ❤️) are nonspacing marks
         }
 
-        return Rune.GetUnicodeCategory(rune) switch
+        return Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control
+            or UnicodeCategory.Format // ZWJ, ZWSP, bidi marks, tag characters
+            or UnicodeCategory.PrivateUse
+            or UnicodeCategory.OtherNotAssigned
+            or UnicodeCategory.EnclosingMark; // keycap U+20E3
+    }
+
+    private static bool IsVisibleNoise(Rune rune)
+    {
+        var v = rune.Value;
+        if (v is '*' or '_' or '|' or '\\')
         {
-            UnicodeCategory.OtherSymbol => true, // emoji, dingbats, U+FFFD
-            UnicodeCategory.ModifierSymbol => true, // skin tones, stray ^ and ´
-            UnicodeCategory.EnclosingMark => true, // keycap U+20E3
-            UnicodeCategory.Control => true,
-            UnicodeCategory.Format => true, // ZWJ, ZWSP, bidi marks, tag characters
-            UnicodeCategory.Surrogate => true, // unpaired halves of a broken emoji
-            UnicodeCategory.PrivateUse => true,
-            UnicodeCategory.OtherNotAssigned => true,
-            _ => v is >= 0x2190 and <= 0x21FF, // arrows are math symbols but TTS reads them as noise
-        };
+            return true; // leftover markup: an emphasis split across sentences, a table pipe
+        }
+
+        return v != '°' // the one "other symbol" worth keeping ("25°C")
+            && (Rune.GetUnicodeCategory(rune) is UnicodeCategory.OtherSymbol // emoji, dingbats, U+FFFD (also what a lone surrogate becomes)
+                    or UnicodeCategory.ModifierSymbol // skin tones, stray ^ and ´
+                || v is >= 0x2190 and <= 0x21FF); // arrows are math symbols, but TTS reads them as noise
     }
 
     private static bool IsClosingPunctuation(char c) =>
@@ -120,6 +131,12 @@ public static partial class SpeechTextCleaner
     // Plain text needs no regex: no markup characters, nothing outside letters, digits, spaces and punctuation.
     private static bool IsPlain(string text)
     {
+        var trimmed = text.AsSpan().TrimStart();
+        if (!trimmed.IsEmpty && (trimmed[0] is '-' or '+' || char.IsAsciiDigit(trimmed[0])))
+        {
+            return false; // maybe a list bullet: "- item", "1. item"
+        }
+
         foreach (var c in text)
         {
             if (c is '*' or '_' or '`' or '#' or '[' or ']' or '<' or '>' or '|' or '~' or '\\' or '\n' or '\r' or '\t'
