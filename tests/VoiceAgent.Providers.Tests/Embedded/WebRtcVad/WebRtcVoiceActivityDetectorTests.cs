@@ -130,6 +130,22 @@ public sealed class WebRtcVoiceActivityDetectorTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void IsSpeech_does_not_allocate()
+    {
+        var frame = SignalEnergy.GaussianNoise(FrameSamples, amplitude: 3_000, seed: 5);
+        using var vad = new WebRtcVoiceActivityDetector(Rate, FrameMs);
+        vad.IsSpeech(frame); // first call JITs the interop stub
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            vad.IsSpeech(frame);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+    }
+
+    [Fact]
     public void Use_after_dispose_throws()
     {
         var vad = new WebRtcVoiceActivityDetector(Rate, FrameMs);
