@@ -1,0 +1,87 @@
+using VoiceAgent.Pipeline.Tts;
+
+namespace VoiceAgent.Providers.Embedded.Espeak;
+
+/// <summary>Turns eSpeak WORD events into <see cref="WordTimingContent"/> on the output clock.</summary>
+internal static class EspeakWordTimings
+{
+    // Below this peak a 10 ms stretch counts as silence when trimming the end of the last word (about -50 dBFS).
+    private const int SilencePeak = 100;
+
+    public static List<WordTimingContent> Build(string text, IReadOnlyList<EspeakWordEvent> events, int engineRate, ReadOnlySpan<short> output, int outputRate)
+    {
+        var utf16IndexOfCodePoint = CodePointStarts(text);
+        var words = new List<(string Text, int Start)>();
+        foreach (var e in events)
+        {
+            // text_position is 1-based and counts code points; strings index UTF-16 units.
+            var first = e.TextPosition - 1;
+            if (first < 0 || first >= utf16IndexOfCodePoint.Length - 1 || e.Length <= 0)
+            {
+                continue;
+            }
+
+            var start = utf16IndexOfCodePoint[first];
+            var end = utf16IndexOfCodePoint[Math.Min(first + e.Length, utf16IndexOfCodePoint.Length - 1)];
+            var word = text[start..end].Trim();
+            var sample = (int)Math.Round((double)e.Sample * outputRate / engineRate);
+            if (word.Length == 0 || sample >= output.Length)
+            {
+                continue;
+            }
+
+            // Two events at one instant would give a zero-length word; the second joins the first.
+            if (words.Count > 0 && sample <= words[^1].Start)
+            {
+                words[^1] = (words[^1].Text + " " + word, words[^1].Start);
+                continue;
+            }
+
+            words.Add((word, sample));
+        }
+
+        var audibleEnd = AudibleEnd(output, outputRate);
+        var result = new List<WordTimingContent>(words.Count);
+        for (var i = 0; i < words.Count; i++)
+        {
+            var endSample = i + 1 < words.Count ? words[i + 1].Start : Math.Max(audibleEnd, words[i].Start + 1);
+            result.Add(new WordTimingContent(words[i].Text, ToTime(words[i].Start, outputRate), ToTime(endSample - words[i].Start, outputRate)));
+        }
+
+        return result;
+    }
+
+    /// <summary>The sample just after the last 10 ms block that is not silent; trailing silence is not part of the last word.</summary>
+    internal static int AudibleEnd(ReadOnlySpan<short> samples, int rate)
+    {
+        var block = Math.Max(1, rate / 100);
+        for (var end = samples.Length; end > 0; end -= block)
+        {
+            var start = Math.Max(0, end - block);
+            foreach (var s in samples[start..end])
+            {
+                if (Math.Abs((int)s) > SilencePeak)
+                {
+                    return end;
+                }
+            }
+        }
+
+        return samples.Length;
+    }
+
+    private static TimeSpan ToTime(int samples, int rate) => TimeSpan.FromTicks(samples * TimeSpan.TicksPerSecond / rate);
+
+    /// <summary>UTF-16 index of every code point, plus one entry for the end of the string.</summary>
+    private static int[] CodePointStarts(string text)
+    {
+        var starts = new List<int>(text.Length + 1);
+        for (var i = 0; i < text.Length; i += char.IsSurrogatePair(text, i) ? 2 : 1)
+        {
+            starts.Add(i);
+        }
+
+        starts.Add(text.Length);
+        return [.. starts];
+    }
+}
