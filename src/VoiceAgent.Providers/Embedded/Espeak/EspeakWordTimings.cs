@@ -11,33 +11,27 @@ internal static class EspeakWordTimings
     public static List<WordTimingContent> Build(string text, IReadOnlyList<EspeakWordEvent> events, int engineRate, ReadOnlySpan<short> output, int outputRate)
     {
         var utf16IndexOfCodePoint = CodePointStarts(text);
-        var words = new List<(string Text, int Start)>();
+        var words = new List<(int First, int End, int Start)>(); // code-point range and output sample
         foreach (var e in events)
         {
-            // text_position is 1-based and counts code points; strings index UTF-16 units.
+            // text_position is 1-based and counts code points; eSpeak also sends position-0 WORD events at some pauses.
             var first = e.TextPosition - 1;
-            if (first < 0 || first >= utf16IndexOfCodePoint.Length - 1 || e.Length <= 0)
-            {
-                continue;
-            }
-
-            var start = utf16IndexOfCodePoint[first];
-            var end = utf16IndexOfCodePoint[Math.Min(first + e.Length, utf16IndexOfCodePoint.Length - 1)];
-            var word = text[start..end].Trim();
+            var end = Math.Min(first + e.Length, utf16IndexOfCodePoint.Length - 1);
             var sample = (int)Math.Round((double)e.Sample * outputRate / engineRate);
-            if (word.Length == 0 || sample >= output.Length)
+            if (first < 0 || first >= end || sample >= output.Length)
             {
                 continue;
             }
 
-            // Two events at one instant would give a zero-length word; the second joins the first.
-            if (words.Count > 0 && sample <= words[^1].Start)
+            // A number is read as several words over overlapping text ("42" → "forty" at 45..46, "two" at 46..47), and
+            // two events can share an instant: either way the text cannot be split honestly, so it stays one timed word.
+            if (words.Count > 0 && (first < words[^1].End || sample <= words[^1].Start))
             {
-                words[^1] = (words[^1].Text + " " + word, words[^1].Start);
+                words[^1] = (words[^1].First, Math.Max(words[^1].End, end), words[^1].Start);
                 continue;
             }
 
-            words.Add((word, sample));
+            words.Add((first, end, sample));
         }
 
         var audibleEnd = AudibleEnd(output, outputRate);
@@ -45,7 +39,8 @@ internal static class EspeakWordTimings
         for (var i = 0; i < words.Count; i++)
         {
             var endSample = i + 1 < words.Count ? words[i + 1].Start : Math.Max(audibleEnd, words[i].Start + 1);
-            result.Add(new WordTimingContent(words[i].Text, ToTime(words[i].Start, outputRate), ToTime(endSample - words[i].Start, outputRate)));
+            var word = text[utf16IndexOfCodePoint[words[i].First]..utf16IndexOfCodePoint[words[i].End]].Trim();
+            result.Add(new WordTimingContent(word, ToTime(words[i].Start, outputRate), ToTime(endSample - words[i].Start, outputRate)));
         }
 
         return result;
