@@ -40,7 +40,8 @@ internal static class EspeakWordTimings
         {
             var endSample = i + 1 < words.Count ? words[i + 1].Start : Math.Max(audibleEnd, words[i].Start + 1);
             var word = text[utf16IndexOfCodePoint[words[i].First]..utf16IndexOfCodePoint[words[i].End]].Trim();
-            result.Add(new WordTimingContent(word, ToTime(words[i].Start, outputRate), ToTime(endSample - words[i].Start, outputRate)));
+            var start = ToTime(words[i].Start, outputRate);
+            result.Add(new WordTimingContent(word, start, ToTime(endSample, outputRate) - start)); // so a word ends exactly where the next starts
         }
 
         return result;
