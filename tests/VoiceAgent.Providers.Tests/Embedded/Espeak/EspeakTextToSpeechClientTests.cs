@@ -34,6 +34,19 @@ public sealed class EspeakTextToSpeechClientTests
     }
 
     [Fact]
+    public async Task Each_voice_really_is_selected()
+    {
+        using var client = CreateClient();
+
+        var mandarin = Samples(await client.GetAudioAsync(Mandarin, new TextToSpeechOptions { VoiceId = "cmn" }).WaitAsync(TestTimeout));
+        var english = Samples(await client.GetAudioAsync(Mandarin, new TextToSpeechOptions { VoiceId = "en" }).WaitAsync(TestTimeout));
+
+        // eSpeak keeps the previous voice when a name is not found; English spells out each Chinese character
+        // ("Chinese letter ..."), so the two voices give audio of very different lengths for the same text.
+        Math.Abs(english.Length - mandarin.Length).ShouldBeGreaterThan(mandarin.Length / 3, $"cmn {mandarin.Length}, en {english.Length}");
+    }
+
+    [Fact]
     public async Task English_word_timings_name_each_word_in_order()
     {
         using var client = CreateClient();
