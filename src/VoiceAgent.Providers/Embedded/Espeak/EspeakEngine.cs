@@ -10,8 +10,8 @@ namespace VoiceAgent.Providers.Embedded.Espeak;
 /// eSpeak NG keeps all its state (voice, parameters, callback, buffers) in C globals: there is exactly one synthesiser
 /// per process, whatever we do. So this class is a process-wide singleton, the one piece of global state we allow,
 /// and every synthesis, including its voice and parameter settings, runs under one lock: two threads in espeak_Synth
-/// crash the process or corrupt each other's audio (NATIVE-NOTES.md). It is never terminated, because clients share it
-/// and eSpeak NG does not support initialising again after espeak_Terminate in the same process reliably.
+/// crash the process or corrupt each other's audio (NATIVE-NOTES.md). It is never terminated (espeak_Terminate is not
+/// imported): every client shares it until the process exits, and freeing it earlier would gain nothing.
 /// </remarks>
 internal sealed class EspeakEngine
 {

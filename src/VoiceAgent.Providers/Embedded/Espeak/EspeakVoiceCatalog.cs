@@ -5,8 +5,8 @@ internal sealed record EspeakVoiceEntry(string Identifier, string Name, IReadOnl
 
 /// <summary>Resolves the names callers use (language codes, voice files, voice names) to eSpeak NG voice file identifiers.</summary>
 /// <remarks>
-/// We resolve names ourselves and hand eSpeak NG a file identifier, because espeak_SetVoiceByName alone does not
-/// consider languages ("zh" would not find Mandarin) and silently keeps the previous voice for unknown names.
+/// We resolve names ourselves and hand eSpeak NG a file identifier: espeak_SetVoiceByName matches voice files and names,
+/// not languages by priority ("zh" should mean Mandarin), and an unknown voice must be refused before taking the engine lock.
 /// </remarks>
 internal sealed class EspeakVoiceCatalog
 {
