@@ -41,7 +41,7 @@ public sealed class EspeakTextToSpeechClientTests
         var mandarin = Samples(await client.GetAudioAsync(Mandarin, new TextToSpeechOptions { VoiceId = "cmn" }).WaitAsync(TestTimeout));
         var english = Samples(await client.GetAudioAsync(Mandarin, new TextToSpeechOptions { VoiceId = "en" }).WaitAsync(TestTimeout));
 
-        // eSpeak keeps the previous voice when a name is not found; English spells out each Chinese character
+        // Were the switch to fail silently, one voice would read both; English spells out each Chinese character
         // ("Chinese letter ..."), so the two voices give audio of very different lengths for the same text.
         Math.Abs(english.Length - mandarin.Length).ShouldBeGreaterThan(mandarin.Length / 3, $"cmn {mandarin.Length}, en {english.Length}");
     }
