@@ -1,7 +1,7 @@
 namespace VoiceAgent.Providers.Embedded.Dialogue;
 
 /// <summary>A binary arithmetic operator.</summary>
-internal enum ArithmeticOperator { Add, Subtract, Multiply, Divide, Power }
+internal enum ArithmeticOperator { Add, Subtract, Multiply, Divide, Power, PercentOf }
 
 /// <summary>A function applied to one operand ("five squared", "the square root of sixteen").</summary>
 internal enum ArithmeticFunction { None, Square, Cube, SquareRoot }
@@ -56,14 +56,19 @@ internal sealed record ArithmeticExpression(
 
             for (var i = 0; i < ops.Count;)
             {
-                if (ops[i] is ArithmeticOperator.Multiply or ArithmeticOperator.Divide)
+                if (ops[i] is ArithmeticOperator.Multiply or ArithmeticOperator.Divide or ArithmeticOperator.PercentOf)
                 {
                     if (ops[i] == ArithmeticOperator.Divide && values[i + 1] == 0)
                     {
                         return ArithmeticOutcome.DivideByZero;
                     }
 
-                    Collapse(values, ops, i, ops[i] == ArithmeticOperator.Multiply ? values[i] * values[i + 1] : values[i] / values[i + 1]);
+                    Collapse(values, ops, i, ops[i] switch
+                    {
+                        ArithmeticOperator.Multiply => values[i] * values[i + 1],
+                        ArithmeticOperator.PercentOf => values[i] * values[i + 1] / 100,
+                        _ => values[i] / values[i + 1],
+                    });
                 }
                 else
                 {

@@ -60,7 +60,7 @@ internal static class DialogueText
             {
                 sb.Append(' ');
             }
-            else if (c is '+' or '-' or '*' or '/' or '×' or '÷' or '^' or '=')
+            else if (c is '+' or '-' or '*' or '/' or '×' or '÷' or '^' or '=' or '%')
             {
                 sb.Append(' ').Append(c).Append(' ');
             }

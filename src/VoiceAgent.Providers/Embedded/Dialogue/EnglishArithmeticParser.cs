@@ -10,6 +10,8 @@ internal static class EnglishArithmeticParser
     [
         (["to", "the", "power", "of"], ArithmeticOperator.Power),
         (["multiplied", "by"], ArithmeticOperator.Multiply),
+        (["percent", "of"], ArithmeticOperator.PercentOf),
+        (["%", "of"], ArithmeticOperator.PercentOf),
         (["divided", "by"], ArithmeticOperator.Divide),
         (["take", "away"], ArithmeticOperator.Subtract),
         (["plus"], ArithmeticOperator.Add),
@@ -147,6 +149,7 @@ internal static class EnglishArithmeticParser
         ArithmeticOperator.Subtract => "minus",
         ArithmeticOperator.Multiply => "times",
         ArithmeticOperator.Divide => "divided by",
+        ArithmeticOperator.PercentOf => "percent of",
         _ => "to the power of",
     };
 }

@@ -16,6 +16,8 @@ public sealed class ArithmeticSkillTests
     [InlineData("ten divided by three", "Ten divided by three is about 3.33.")]
     [InlineData("hey can you tell me what 0.1 plus 0.2 is please", "0.1 plus 0.2 is 0.3.")]
     [InlineData("what's 1,000 - 1", "1000 minus 1 is 999.")]
+    [InlineData("what's five percent of a hundred and twenty", "Five percent of a hundred and twenty is 6.")]
+    [InlineData("what is 15% of 80", "15 percent of 80 is 12.")]
     [InlineData("a thousand multiplied by three point five", "A thousand times three point five is 3500.")]
     public async Task Answers_english_sums(string question, string expected) =>
         (await Dialogue.AskAsync(question)).ShouldBe(expected);
