@@ -94,6 +94,8 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
             int read;
             while ((read = await audioSpeechStream.ReadAsync(buffer.AsMemory(0, ReadBufferBytes), cancellationToken).ConfigureAwait(false)) > 0)
             {
+                // Streams with data buffered may return it without looking at the token; a cancelled turn stops now.
+                cancellationToken.ThrowIfCancellationRequested();
                 utterance.Feed(buffer.AsSpan(0, read), wantPartial: false);
             }
         }
@@ -116,6 +118,10 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
     /// Decodes while the stream delivers audio: <c>SessionOpen</c>, a <c>TextUpdating</c> with the whole hypothesis so far
     /// each time it changes, then at end of stream one <c>TextUpdated</c> with the final text, then <c>SessionClose</c>.
     /// </summary>
+    /// <remarks>
+    /// Partials replace each other (the recogniser revises earlier words), so they cannot be deltas. Take the final
+    /// text from the <c>TextUpdated</c> update: MEAI's <c>ToSpeechToTextResponseAsync</c> concatenates every update.
+    /// </remarks>
     public async IAsyncEnumerable<SpeechToTextResponseUpdate> GetStreamingTextAsync(
         Stream audioSpeechStream, SpeechToTextOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -130,6 +136,7 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
             int read;
             while ((read = await audioSpeechStream.ReadAsync(buffer.AsMemory(0, ReadBufferBytes), cancellationToken).ConfigureAwait(false)) > 0)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (utterance.Feed(buffer.AsSpan(0, read), wantPartial: true) is { } partial)
                 {
                     yield return Update(SpeechToTextResponseUpdateKind.TextUpdating, partial, responseId, utterance);
