@@ -186,13 +186,22 @@ public sealed class PocketSphinxSpeechToTextClientTests
         using var client = NewClient(maxDecoders: 2);
         var a = TestSpeech.Flite("play some music", "rms");
         var b = TestSpeech.Flite("what is the weather today", "slt");
+        var pipe = new ChunkedPipeStream();
+        pipe.Append(TestSpeech.ToBytes(a.AsSpan(0, a.Length / 2)));
+        await using var open = client.GetStreamingTextAsync(pipe).GetAsyncEnumerator();
+        (await open.MoveNextAsync().AsTask().WaitAsync(Timeout)).ShouldBeTrue(); // holds the first decoder mid-utterance
 
-        var results = await Task.WhenAll(
-            client.GetTextAsync(new MemoryStream(TestSpeech.ToBytes(a))),
-            client.GetTextAsync(new MemoryStream(TestSpeech.ToBytes(b)))).WaitAsync(Timeout);
+        var other = await client.GetTextAsync(new MemoryStream(TestSpeech.ToBytes(b))).WaitAsync(Timeout);
+        await pipe.FeedAsync(a[(a.Length / 2)..]).WaitAsync(Timeout);
+        string? first = null;
+        while (await open.MoveNextAsync().AsTask().WaitAsync(Timeout))
+        {
+            first = open.Current.Kind == SpeechToTextResponseUpdateKind.TextUpdated ? open.Current.Text : first;
+        }
 
-        results[0].Text.Split(' ').ShouldContain("music");
-        results[1].Text.Split(' ').ShouldContain("weather");
+        client.DecodersCreated.ShouldBe(2);
+        first.ShouldNotBeNull().Split(' ').ShouldContain("music");
+        other.Text.Split(' ').ShouldContain("weather");
     }
 
     private static PocketSphinxSpeechToTextClient NewClient(int maxDecoders = 1) =>
