@@ -1,0 +1,58 @@
+using System.Runtime.InteropServices;
+
+namespace VoiceAgent.Providers.Embedded.PocketSphinx;
+
+/// <summary>P/Invoke declarations for PocketSphinx 5prealpha (Debian libpocketsphinx3) and sphinxbase (libsphinxbase3).</summary>
+/// <remarks>
+/// Versioned library names, so only the runtime packages are needed. Every pointer stays inside this folder:
+/// the handles wrap them and <see cref="PocketSphinxDecoder"/> is their only user.
+/// </remarks>
+internal static partial class NativeMethods
+{
+    internal const string PocketSphinxLibrary = "libpocketsphinx.so.3";
+    internal const string SphinxBaseLibrary = "libsphinxbase.so.3";
+
+    /// <summary>The decoder's argument definitions (static data inside the library; never freed).</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_args")]
+    internal static partial nint ps_args();
+
+    /// <summary>
+    /// Parses name/value pairs into a config. <c>cmd_ln_init</c> is variadic and cannot be called from C#.
+    /// Option names are kept by pointer: <paramref name="argv"/> must outlive the config.
+    /// </summary>
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "cmd_ln_parse_r")]
+    internal static unsafe partial nint cmd_ln_parse_r(nint inoutCmdln, nint definitions, int argc, nint* argv, int strict);
+
+    /// <summary>Drops one reference to a config; returns the new reference count.</summary>
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "cmd_ln_free_r")]
+    internal static partial int cmd_ln_free_r(nint cmdln);
+
+    /// <summary>Sends the library's log to a <c>FILE*</c>, or turns logging off with zero. Process-wide.</summary>
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "err_set_logfp")]
+    internal static partial void err_set_logfp(nint stream);
+
+    /// <summary>Creates a decoder; it takes its own reference on <paramref name="config"/>. Zero on failure.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_init")]
+    internal static partial nint ps_init(PocketSphinxConfigHandle config);
+
+    /// <summary>Drops one reference to a decoder; returns the new reference count.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_free")]
+    internal static partial int ps_free(nint decoder);
+
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_start_utt")]
+    internal static partial int ps_start_utt(PocketSphinxDecoderHandle decoder);
+
+    /// <summary>Feeds samples; returns the number of frames searched, or &lt; 0 on error.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_process_raw")]
+    internal static unsafe partial int ps_process_raw(PocketSphinxDecoderHandle decoder, short* data, nuint samples, int noSearch, int fullUtterance);
+
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_end_utt")]
+    internal static partial int ps_end_utt(PocketSphinxDecoderHandle decoder);
+
+    /// <summary>
+    /// The best hypothesis so far, or zero. The string belongs to the decoder: it must be imported as a pointer and
+    /// copied; a <c>string</c> return would make the marshaller free it (double free, process abort).
+    /// </summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_hyp")]
+    internal static partial nint ps_get_hyp(PocketSphinxDecoderHandle decoder, out int bestScore);
+}

@@ -1,0 +1,103 @@
+namespace VoiceAgent.Providers.Embedded.PocketSphinx;
+
+/// <summary>A bounded pool of decoders, created on first need, each lent to one utterance at a time.</summary>
+/// <remarks>
+/// Decoders cost ~0.5 s and ~91 MiB each, so the pool is sized for concurrent utterances, not open calls.
+/// Idle decoders are reused last-in first-out, so a lightly loaded service keeps using one warm decoder.
+/// </remarks>
+internal sealed class PocketSphinxDecoderPool : IDisposable
+{
+    private readonly Func<PocketSphinxDecoder> _create;
+
+    // Not disposed: a late RentAsync must see ObjectDisposedException from our own check, and SemaphoreSlim only
+    // owns an OS handle if AvailableWaitHandle is touched, which it never is here.
+    private readonly SemaphoreSlim _slots;
+    private readonly Stack<PocketSphinxDecoder> _idle = new();
+    private readonly Lock _gate = new();
+    private int _created;
+    private bool _disposed;
+
+    public PocketSphinxDecoderPool(int maxDecoders, Func<PocketSphinxDecoder> create)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDecoders, 1);
+        _create = create;
+        _slots = new SemaphoreSlim(maxDecoders, maxDecoders);
+        MaxDecoders = maxDecoders;
+    }
+
+    public int MaxDecoders { get; }
+
+    /// <summary>Decoders created so far (alive or discarded after a fault).</summary>
+    public int Created => Volatile.Read(ref _created);
+
+    /// <summary>Waits for a free slot (honouring <paramref name="cancellationToken"/>) and lends a decoder, creating it if none is idle.</summary>
+    public async ValueTask<PocketSphinxDecoder> RentAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_idle.TryPop(out var idle))
+                {
+                    return idle;
+                }
+            }
+
+            // Outside the gate: loading takes half a second and must not hold up returns to the pool.
+            var decoder = _create();
+            Interlocked.Increment(ref _created);
+            return decoder;
+        }
+        catch
+        {
+            _slots.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Takes a decoder back; a faulted or unfinished one, or any after disposal, is freed instead.</summary>
+    public void Return(PocketSphinxDecoder decoder)
+    {
+        var keep = !decoder.Faulted && !decoder.InUtterance;
+        lock (_gate)
+        {
+            keep &= !_disposed;
+            if (keep)
+            {
+                _idle.Push(decoder);
+            }
+        }
+
+        if (!keep)
+        {
+            decoder.Dispose();
+        }
+
+        _slots.Release();
+    }
+
+    /// <summary>Frees idle decoders now; decoders still lent out are freed when they come back.</summary>
+    public void Dispose()
+    {
+        PocketSphinxDecoder[] idle;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            idle = [.. _idle];
+            _idle.Clear();
+        }
+
+        foreach (var decoder in idle)
+        {
+            decoder.Dispose();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+namespace VoiceAgent.Providers.Embedded.PocketSphinx;
+
+/// <summary>Where the PocketSphinx model lives and how the decoders search; defaults are Debian's pocketsphinx-en-us.</summary>
+public sealed class PocketSphinxOptions
+{
+    /// <summary>Debian's model folder (package pocketsphinx-en-us).</summary>
+    public const string DebianModelDirectory = "/usr/share/pocketsphinx/model/en-us";
+
+    /// <summary>The acoustic model folder (<c>-hmm</c>).</summary>
+    public string HmmPath { get; set; } = Path.Combine(DebianModelDirectory, "en-us");
+
+    /// <summary>The n-gram language model (<c>-lm</c>); ignored when <see cref="GrammarPath"/> or <see cref="KeywordsPath"/> is set.</summary>
+    public string LanguageModelPath { get; set; } = Path.Combine(DebianModelDirectory, "en-us.lm.bin");
+
+    /// <summary>The pronunciation dictionary (<c>-dict</c>); a small one makes a grammar decoder far cheaper.</summary>
+    public string DictionaryPath { get; set; } = Path.Combine(DebianModelDirectory, "cmudict-en-us.dict");
+
+    /// <summary>A JSGF grammar (<c>-jsgf</c>) for a closed domain vocabulary, instead of the language model.</summary>
+    /// <remarks>Accurate and fast on in-grammar speech, but maps out-of-grammar speech onto some grammar phrase.</remarks>
+    public string? GrammarPath { get; set; }
+
+    /// <summary>A keyword-spotting list (<c>-kws</c>, one phrase per line with its threshold), instead of the language model.</summary>
+    public string? KeywordsPath { get; set; }
+
+    /// <summary>Decoders in the pool, i.e. utterances decoded at once (~91 MiB each with the generic model).</summary>
+    public int MaxDecoders { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>The flat-lexicon second pass (<c>-fwdflat</c>): more accurate, but most of the end-of-utterance cost.</summary>
+    public bool Fwdflat { get; set; } = true;
+
+    /// <summary>The lattice best-path pass (<c>-bestpath</c>) at end of utterance.</summary>
+    public bool Bestpath { get; set; } = true;
+
+    /// <summary>Throws if the options cannot work; file existence is <see cref="PocketSphinxSpeechToTextClient.CheckAvailable"/>'s job.</summary>
+    public void Validate()
+    {
+        if (MaxDecoders < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxDecoders), MaxDecoders, "At least one decoder is needed.");
+        }
+
+        if (string.IsNullOrWhiteSpace(HmmPath) || string.IsNullOrWhiteSpace(DictionaryPath))
+        {
+            throw new ArgumentException("HmmPath and DictionaryPath are required.");
+        }
+
+        if (GrammarPath is not null && KeywordsPath is not null)
+        {
+            throw new ArgumentException("Set GrammarPath or KeywordsPath, not both: a decoder runs one search.");
+        }
+
+        if (GrammarPath is null && KeywordsPath is null && string.IsNullOrWhiteSpace(LanguageModelPath))
+        {
+            throw new ArgumentException("LanguageModelPath is required unless GrammarPath or KeywordsPath is set.");
+        }
+    }
+
+    /// <summary>The decoder's command-line arguments, as name/value pairs.</summary>
+    internal List<string> ToArguments()
+    {
+        var args = new List<string> { "-hmm", HmmPath, "-dict", DictionaryPath };
+        if (GrammarPath is not null)
+        {
+            args.AddRange(["-jsgf", GrammarPath]);
+        }
+        else if (KeywordsPath is not null)
+        {
+            args.AddRange(["-kws", KeywordsPath]);
+        }
+        else
+        {
+            args.AddRange(["-lm", LanguageModelPath]);
+        }
+
+        args.AddRange(["-fwdflat", Fwdflat ? "yes" : "no", "-bestpath", Bestpath ? "yes" : "no"]);
+        return args;
+    }
+}

@@ -1,0 +1,194 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.AI;
+using VoiceAgent.Pipeline.Audio;
+
+namespace VoiceAgent.Providers.Embedded.PocketSphinx;
+
+/// <summary>Streaming English speech to text with PocketSphinx: raw PCM16LE mono in, partial and final text out.</summary>
+/// <remarks>
+/// The input rate is <see cref="SpeechToTextOptions.SpeechSampleRate"/> (default 16 kHz); other rates go through the
+/// injected <see cref="IResamplerFactory"/>. Safe for concurrent calls: each utterance borrows its own decoder from a
+/// pool of <see cref="PocketSphinxOptions.MaxDecoders"/>, and waits (cancellably) when all are busy.
+/// </remarks>
+public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
+{
+    /// <summary>The rate the en-us acoustic model was trained on.</summary>
+    public const int DecoderSampleRate = 16_000;
+
+    private const string ModelId = "pocketsphinx-en-us";
+
+    // 100 ms at 16 kHz: a pipe returns what it has (often 40 ms) anyway; a file is fed in steps small enough for
+    // partials to move smoothly and large enough that per-call overhead does not matter.
+    private const int ReadBufferBytes = 3_200;
+
+    private readonly IResamplerFactory? _resamplerFactory;
+    private readonly PocketSphinxDecoderPool _pool;
+    private readonly SpeechToTextClientMetadata _metadata = new("pocketsphinx", providerUri: null, defaultModelId: ModelId);
+
+    /// <param name="options">Model paths and pool size; validated here, copied so later changes have no effect.</param>
+    /// <param name="resamplerFactory">Needed only for input that is not 16 kHz.</param>
+    public PocketSphinxSpeechToTextClient(PocketSphinxOptions options, IResamplerFactory? resamplerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var snapshot = new PocketSphinxOptions
+        {
+            HmmPath = options.HmmPath,
+            LanguageModelPath = options.LanguageModelPath,
+            DictionaryPath = options.DictionaryPath,
+            GrammarPath = options.GrammarPath,
+            KeywordsPath = options.KeywordsPath,
+            MaxDecoders = options.MaxDecoders,
+            Fwdflat = options.Fwdflat,
+            Bestpath = options.Bestpath,
+        };
+        _resamplerFactory = resamplerFactory;
+        _pool = new PocketSphinxDecoderPool(snapshot.MaxDecoders, () => PocketSphinxDecoder.Create(snapshot));
+    }
+
+    /// <summary>Decoders loaded so far (at most <see cref="PocketSphinxOptions.MaxDecoders"/>, unless some faulted).</summary>
+    public int DecodersCreated => _pool.Created;
+
+    /// <summary>Returns null when PocketSphinx can run with <paramref name="options"/>, else what is missing and which Debian package provides it.</summary>
+    public static string? CheckAvailable(PocketSphinxOptions? options = null)
+    {
+        options ??= new PocketSphinxOptions();
+        foreach (var (library, package) in new[]
+                 {
+                     (NativeMethods.PocketSphinxLibrary, "libpocketsphinx3"),
+                     (NativeMethods.SphinxBaseLibrary, "libsphinxbase3"),
+                 })
+        {
+            if (!NativeLibrary.TryLoad(library, out var loaded))
+            {
+                return $"{library} cannot be loaded: install the Debian package {package}.";
+            }
+
+            NativeLibrary.Free(loaded);
+        }
+
+        var model = "the Debian package pocketsphinx-en-us provides the default model";
+        var required = new List<string> { Path.Combine(options.HmmPath, "mdef"), options.DictionaryPath };
+        required.Add(options.GrammarPath ?? options.KeywordsPath ?? options.LanguageModelPath);
+        foreach (var path in required)
+        {
+            if (!File.Exists(path))
+            {
+                return $"{path} is missing ({model}).";
+            }
+        }
+
+        return null;
+    }
+
+    public async Task<SpeechToTextResponse> GetTextAsync(
+        Stream audioSpeechStream, SpeechToTextOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audioSpeechStream);
+        using var utterance = await StartUtteranceAsync(options, cancellationToken).ConfigureAwait(false);
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
+        try
+        {
+            int read;
+            while ((read = await audioSpeechStream.ReadAsync(buffer.AsMemory(0, ReadBufferBytes), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                // Streams with data buffered may return it without looking at the token; a cancelled turn stops now.
+                cancellationToken.ThrowIfCancellationRequested();
+                utterance.Feed(buffer.AsSpan(0, read), wantPartial: false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        var text = utterance.End();
+        return new SpeechToTextResponse(text)
+        {
+            ResponseId = NewResponseId(),
+            ModelId = ModelId,
+            StartTime = TimeSpan.Zero,
+            EndTime = utterance.Duration,
+        };
+    }
+
+    /// <summary>
+    /// Decodes while the stream delivers audio: <c>SessionOpen</c>, a <c>TextUpdating</c> with the whole hypothesis so far
+    /// each time it changes, then at end of stream one <c>TextUpdated</c> with the final text, then <c>SessionClose</c>.
+    /// </summary>
+    /// <remarks>
+    /// Partials replace each other (the recogniser revises earlier words), so they cannot be deltas. Take the final
+    /// text from the <c>TextUpdated</c> update: MEAI's <c>ToSpeechToTextResponseAsync</c> concatenates every update.
+    /// </remarks>
+    public async IAsyncEnumerable<SpeechToTextResponseUpdate> GetStreamingTextAsync(
+        Stream audioSpeechStream, SpeechToTextOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audioSpeechStream);
+        var responseId = NewResponseId();
+        using var utterance = await StartUtteranceAsync(options, cancellationToken).ConfigureAwait(false);
+        yield return Update(SpeechToTextResponseUpdateKind.SessionOpen, null, responseId, utterance);
+
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
+        try
+        {
+            int read;
+            while ((read = await audioSpeechStream.ReadAsync(buffer.AsMemory(0, ReadBufferBytes), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (utterance.Feed(buffer.AsSpan(0, read), wantPartial: true) is { } partial)
+                {
+                    yield return Update(SpeechToTextResponseUpdateKind.TextUpdating, partial, responseId, utterance);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        yield return Update(SpeechToTextResponseUpdateKind.TextUpdated, utterance.End(), responseId, utterance);
+        yield return Update(SpeechToTextResponseUpdateKind.SessionClose, null, responseId, utterance);
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(SpeechToTextClientMetadata) ? _metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    /// <summary>Frees idle decoders; utterances still running finish and free theirs.</summary>
+    public void Dispose() => _pool.Dispose();
+
+    private static string NewResponseId() => Guid.NewGuid().ToString("N");
+
+    private static SpeechToTextResponseUpdate Update(
+        SpeechToTextResponseUpdateKind kind, string? text, string responseId, PocketSphinxUtterance utterance) =>
+        new(text is null ? [] : [new TextContent(text)])
+        {
+            Kind = kind,
+            ResponseId = responseId,
+            ModelId = ModelId,
+            StartTime = TimeSpan.Zero,
+            EndTime = utterance.Duration,
+        };
+
+    private ValueTask<PocketSphinxUtterance> StartUtteranceAsync(SpeechToTextOptions? options, CancellationToken cancellationToken)
+    {
+        var rate = options?.SpeechSampleRate ?? DecoderSampleRate;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rate, "options.SpeechSampleRate");
+        IResampler? resampler = null;
+        if (rate != DecoderSampleRate)
+        {
+            resampler = _resamplerFactory?.Create(rate, DecoderSampleRate)
+                ?? throw new NotSupportedException(
+                    $"Input at {rate} Hz needs an {nameof(IResamplerFactory)}; PocketSphinx decodes {DecoderSampleRate} Hz only.");
+        }
+
+        return PocketSphinxUtterance.StartAsync(_pool, resampler, cancellationToken);
+    }
+}
