@@ -1,2 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using VoiceAgent.Api.Hosting;
+
+var app = VoiceAgentApp.Build(args);
+await app.RunAsync();

@@ -17,7 +17,7 @@ namespace VoiceAgent.Providers.Embedded.Espeak;
 /// (left out when the text has no words), then the audio in chunks of <see cref="EspeakOptions.ChunkMs"/>; the last chunk's
 /// update is <see cref="TextToSpeechResponseUpdateKind.AudioUpdated"/>, so a consumer knows the sentence's audio is complete.
 /// </remarks>
-public sealed class EspeakTextToSpeechClient : ITextToSpeechClient
+public sealed class EspeakTextToSpeechClient : ITextToSpeechClient, IVoiceCatalog
 {
     private const string ProviderName = "espeak-ng";
     private const int MinRate = 80;
@@ -49,6 +49,8 @@ public sealed class EspeakTextToSpeechClient : ITextToSpeechClient
 
     /// <summary>The language codes accepted as a voice, sorted; English is <c>en</c>/<c>en-us</c>/<c>en-gb</c>, Mandarin <c>cmn</c>/<c>zh</c>.</summary>
     public IReadOnlyList<string> ListVoices() => _engine.Voices.LanguageCodes;
+
+    IReadOnlyList<string> IVoiceCatalog.Voices => ListVoices();
 
     /// <summary>Whether <paramref name="voice"/> names an installed voice: a language code, a voice file (<c>gmw/en-US</c>, <c>en-US</c>) or a voice name.</summary>
     public bool IsKnownVoice(string voice) => !string.IsNullOrWhiteSpace(voice) && _engine.Voices.Resolve(voice) is not null;

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Options;
+using VoiceAgent.Api.Auth;
+using VoiceAgent.Api.Endpoints;
+using VoiceAgent.Pipeline.Sessions;
+using VoiceAgent.Pipeline.Tts;
+
+namespace VoiceAgent.Api.Hosting;
+
+/// <summary>Builds the service: configuration, engines, pipeline, endpoints. Tests build the same app on 127.0.0.1 port 0.</summary>
+public static partial class VoiceAgentApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var config = builder.Configuration;
+        var services = builder.Services;
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<PipelineOptions>().Bind(config.GetSection("VoiceAgent:Pipeline"))
+            .Validate(o => { o.Vad.Validate(); return true; })
+            .Validate(o => o.Output.ChunkMs is >= 10 and <= 1000, "VoiceAgent:Pipeline:Output:ChunkMs must be 10..1000.")
+            .Validate(o => o.Output.OutputSampleRate is >= 8000 and <= 48_000, "VoiceAgent:Pipeline:Output:OutputSampleRate must be 8000..48000.")
+            .ValidateOnStart();
+        services.AddOptions<SessionSupervisorOptions>().Bind(config.GetSection("VoiceAgent:Sessions"))
+            .Validate(o => o.MaxSessions > 0, "VoiceAgent:Sessions:MaxSessions must be positive.").ValidateOnStart();
+        services.AddOptions<HttpApiOptions>().Bind(config.GetSection("VoiceAgent:Http"))
+            .Validate(o => o.MaxBodyBytes > 0 && o.MaxUploadBytes > 0, "VoiceAgent:Http:MaxBodyBytes and MaxUploadBytes must be positive.").ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(config.GetSection("VoiceAgent:Auth"));
+
+        services.AddSingleton<ApiKeyValidator>();
+        services.AddSingleton<SessionSupervisor>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionSupervisor>());
+        services.AddSingleton<ConversationPipelineFactory>();
+        services.AddSingleton(sp => new SynthesisCache(sp.GetRequiredService<IOptions<HttpApiOptions>>().Value.SynthesisCacheBytes));
+        services.AddSingleton<ChatCompletionHandler>();
+
+        services.AddEmbeddedEngines(config);
+        services.AddConfiguredEngines(config);
+        services.AddSingleton<EngineHealth>();
+        services.AddSingleton<EngineWarmUp>();
+        services.AddHostedService<EngineStartupCheck>();
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        if (app.Services.GetRequiredService<ApiKeyValidator>().Open)
+        {
+            LogOpenAuth(app.Logger);
+        }
+
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        app.MapHealthEndpoints();
+        app.MapChatEndpoints();
+        app.MapOpenAIAudioEndpoints();
+        return app;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No API keys configured (VoiceAgent:Auth:ApiKeys): any non-empty bearer token is accepted. Configure keys before exposing the service.")]
+    private static partial void LogOpenAuth(ILogger logger);
+}
