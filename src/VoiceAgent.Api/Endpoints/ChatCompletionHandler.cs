@@ -240,7 +240,7 @@ public sealed partial class ChatCompletionHandler(
                     stageError ??= e.Error;
                     continue;
                 case SentenceAudioStartedFrame s:
-                    recording?.Add(new CachedSentence(s.Text, s.Words, []));
+                    recording?.Add(new CachedSentence(s.Text, s.Words, new List<ReadOnlyMemory<byte>>()));
                     break;
                 case AgentAudioFrame a when recording is { Count: > 0 }:
                     ((List<ReadOnlyMemory<byte>>)recording[^1].Chunks).Add(a.Audio.Data);

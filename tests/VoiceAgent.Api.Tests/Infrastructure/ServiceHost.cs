@@ -1,0 +1,64 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using VoiceAgent.Api.Hosting;
+
+namespace VoiceAgent.Api.Tests.Infrastructure;
+
+/// <summary>The real service, on Kestrel at 127.0.0.1 and a free port, with the real engines unless a test swaps one.</summary>
+public sealed class ServiceHost : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private ServiceHost(WebApplication app, Uri address)
+    {
+        App = app;
+        Address = address;
+        Http = new HttpClient { BaseAddress = address, Timeout = Timeout };
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-key");
+    }
+
+    public WebApplication App { get; }
+
+    public Uri Address { get; }
+
+    /// <summary>A client that sends <c>Authorization: Bearer test-key</c>.</summary>
+    public HttpClient Http { get; }
+
+    public Uri WebSocketUri(string path) => new($"ws://{Address.Authority}{path}");
+
+    public T Service<T>()
+        where T : notnull => App.Services.GetRequiredService<T>();
+
+    public static async Task<ServiceHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var app = VoiceAgentApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            var defaults = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["VoiceAgent:Store:Provider"] = "Memory",
+            };
+            builder.Configuration.AddInMemoryCollection(defaults);
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
+
+            services?.Invoke(builder.Services);
+        });
+        await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ServiceHost(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync().WaitAsync(Timeout);
+        await App.DisposeAsync();
+    }
+}
