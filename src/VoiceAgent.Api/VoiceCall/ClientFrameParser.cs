@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+
+namespace VoiceAgent.Api.VoiceCall;
+
+/// <summary>
+/// Parses the seed's client frames, <c>{"audio","meta_info":{"session_id","encoding"},"is_close"}</c>, strictly enough
+/// that every malformed frame gets one error saying what was wrong, and leniently enough that unknown fields pass.
+/// </summary>
+public static class ClientFrameParser
+{
+    /// <summary>Longest audio in one frame: 1 s of 16 kHz PCM16.</summary>
+    public const int MaxAudioBytes = 32_000;
+
+    private static readonly JsonReaderOptions Reader = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
+
+    public static bool TryParse(ReadOnlySpan<byte> json, out ClientFrame? frame, out ClientFrameError? error)
+    {
+        frame = null;
+        error = null;
+        JsonDocument doc;
+        try
+        {
+            var reader = new Utf8JsonReader(json, Reader);
+            doc = JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException ex)
+        {
+            error = new(400, $"Malformed JSON: {Shorten(ex.Message)}");
+            return false;
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                error = new(400, $"A frame must be a JSON object, not {Describe(root.ValueKind)}.");
+                return false;
+            }
+
+            string? sessionId = null;
+            string? encoding = null;
+            if (root.TryGetProperty("meta_info", out var meta) && meta.ValueKind != JsonValueKind.Null)
+            {
+                if (meta.ValueKind != JsonValueKind.Object)
+                {
+                    error = new(400, $"'meta_info' must be an object, not {Describe(meta.ValueKind)}.");
+                    return false;
+                }
+
+                if (!TryString(meta, "session_id", out sessionId, out error) || !TryString(meta, "encoding", out encoding, out error))
+                {
+                    return false;
+                }
+
+                if (sessionId is { Length: 0 })
+                {
+                    error = new(400, "'meta_info.session_id' must not be empty.");
+                    return false;
+                }
+            }
+
+            var isClose = false;
+            if (root.TryGetProperty("is_close", out var close) && close.ValueKind != JsonValueKind.Null)
+            {
+                if (close.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    error = new(400, $"'is_close' must be true or false, not {Describe(close.ValueKind)}.");
+                    return false;
+                }
+
+                isClose = close.GetBoolean();
+            }
+
+            byte[]? audio = null;
+            if (root.TryGetProperty("audio", out var audioJson) && audioJson.ValueKind != JsonValueKind.Null)
+            {
+                if (audioJson.ValueKind != JsonValueKind.String)
+                {
+                    error = new(400, $"'audio' must be a base64 string, not {Describe(audioJson.ValueKind)}.");
+                    return false;
+                }
+
+                if (encoding is not null && !encoding.Equals("raw", StringComparison.OrdinalIgnoreCase))
+                {
+                    error = new(415, $"Encoding '{Shorten(encoding)}' is not supported: send raw PCM16LE mono 16 kHz with \"encoding\":\"raw\".");
+                    return false;
+                }
+
+                if (!TryDecode(audioJson, out audio, out error))
+                {
+                    return false;
+                }
+            }
+
+            frame = new ClientFrame(audio, sessionId, isClose);
+            return true;
+        }
+    }
+
+    /// <summary>Checks raw PCM from a binary frame against the same rules as base64 audio.</summary>
+    public static ClientFrameError? CheckPcm(int length) => length switch
+    {
+        > MaxAudioBytes => new(413, $"Audio frames may hold at most 1 s ({MaxAudioBytes} bytes of PCM16 at 16 kHz); this one has {length}."),
+        _ when (length & 1) != 0 => new(400, $"PCM16 audio must have an even number of bytes; this frame has {length}."),
+        _ => null,
+    };
+
+    private static bool TryDecode(JsonElement audioJson, out byte[]? audio, out ClientFrameError? error)
+    {
+        audio = null;
+        error = null;
+        var text = audioJson.GetString()!;
+        var maxChars = Base64.GetMaxEncodedToUtf8Length(MaxAudioBytes) + 4;
+        if (text.Length > maxChars)
+        {
+            error = new(413, $"Audio frames may hold at most 1 s ({MaxAudioBytes} bytes of PCM16 at 16 kHz); this one is {text.Length} base64 characters.");
+            return false;
+        }
+
+        var buffer = new byte[Base64.GetMaxDecodedFromUtf8Length(text.Length)];
+        if (!Convert.TryFromBase64String(text, buffer, out var written))
+        {
+            error = new(400, "'audio' is not valid base64.");
+            return false;
+        }
+
+        if (CheckPcm(written) is { } bad)
+        {
+            error = bad;
+            return false;
+        }
+
+        audio = written == buffer.Length ? buffer : buffer.AsSpan(0, written).ToArray();
+        return true;
+    }
+
+    private static bool TryString(JsonElement obj, string name, out string? value, out ClientFrameError? error)
+    {
+        value = null;
+        error = null;
+        if (!obj.TryGetProperty(name, out var p) || p.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (p.ValueKind != JsonValueKind.String)
+        {
+            error = new(400, $"'meta_info.{name}' must be a string, not {Describe(p.ValueKind)}.");
+            return false;
+        }
+
+        value = p.GetString();
+        return true;
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
+    private static string Shorten(string s) => s.Length <= 120 ? s : s[..120] + "…";
+}

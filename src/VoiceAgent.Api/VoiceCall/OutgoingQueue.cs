@@ -1,0 +1,123 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+
+namespace VoiceAgent.Api.VoiceCall;
+
+/// <summary>
+/// The one writer of a call's socket: frames queue here (bounded) and one loop sends them in order. A client that does
+/// not read fills the queue; after <see cref="VoiceCallOptions.SlowClientTimeout"/> of that the call is closed (1008),
+/// so a slow reader costs at most the queue's memory.
+/// </summary>
+public sealed class OutgoingQueue
+{
+    private readonly WebSocket _socket;
+    private readonly VoiceCallOptions _options;
+    private readonly Channel<Outgoing> _queue;
+
+    public OutgoingQueue(WebSocket socket, VoiceCallOptions options)
+    {
+        _socket = socket;
+        _options = options;
+        _queue = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.SendQueueFrames) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+    }
+
+    /// <summary>Set when the call was closed because the client stopped reading.</summary>
+    public bool TooSlow { get; private set; }
+
+    public long BytesSent { get; private set; }
+
+    /// <summary>Queues a frame, waiting while the queue is full; false when the client is too slow or the call is closing.</summary>
+    public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken cancellationToken)
+    {
+        var item = new Outgoing(data, type, null, null);
+        if (_queue.Writer.TryWrite(item))
+        {
+            return true;
+        }
+
+        using var slow = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        slow.CancelAfter(_options.SlowClientTimeout);
+        try
+        {
+            await _queue.Writer.WriteAsync(item, slow.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            TooSlow = true;
+            Close(WebSocketCloseStatus.PolicyViolation, "client too slow: the send queue stayed full");
+            return false;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Queues a frame without waiting (errors from the receive side); a full queue means the client is not reading.</summary>
+    public void TrySend(ReadOnlyMemory<byte> data) => _queue.Writer.TryWrite(new Outgoing(data, WebSocketMessageType.Text, null, null));
+
+    /// <summary>Ends the call: what is queued is sent, then the close frame. Later frames are dropped.</summary>
+    public void Close(WebSocketCloseStatus status, string reason)
+    {
+        // The close must get through even when the queue is full of a slow client's audio.
+        if (!_queue.Writer.TryWrite(new Outgoing(default, WebSocketMessageType.Close, status, reason)))
+        {
+            _closeOverride = new Outgoing(default, WebSocketMessageType.Close, status, reason);
+        }
+
+        _queue.Writer.TryComplete();
+    }
+
+    private volatile Outgoing? _closeOverride;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var item in _queue.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (_closeOverride is { } urgent)
+                {
+                    await CloseAsync(urgent, cancellationToken);
+                    return;
+                }
+
+                if (item.Type == WebSocketMessageType.Close)
+                {
+                    await CloseAsync(item, cancellationToken);
+                    return;
+                }
+
+                if (_socket.State != WebSocketState.Open)
+                {
+                    return;
+                }
+
+                await _socket.SendAsync(item.Data, item.Type, endOfMessage: true, cancellationToken);
+                BytesSent += item.Data.Length;
+            }
+
+            if (_closeOverride is { } last)
+            {
+                await CloseAsync(last, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client is gone or the call was cancelled: nothing left to send to.
+        }
+    }
+
+    private async Task CloseAsync(Outgoing close, CancellationToken cancellationToken)
+    {
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await _socket.CloseOutputAsync(close.Status!.Value, close.Reason, timeout.Token);
+        }
+    }
+
+    private sealed record Outgoing(ReadOnlyMemory<byte> Data, WebSocketMessageType Type, WebSocketCloseStatus? Status, string? Reason);
+}
