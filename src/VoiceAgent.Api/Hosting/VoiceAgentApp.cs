@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using VoiceAgent.Api.Auth;
 using VoiceAgent.Api.Endpoints;
+using VoiceAgent.Api.VoiceCall;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Tts;
 
@@ -27,6 +28,9 @@ public static partial class VoiceAgentApp
         services.AddOptions<HttpApiOptions>().Bind(config.GetSection("VoiceAgent:Http"))
             .Validate(o => o.MaxBodyBytes > 0 && o.MaxUploadBytes > 0, "VoiceAgent:Http:MaxBodyBytes and MaxUploadBytes must be positive.").ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(config.GetSection("VoiceAgent:Auth"));
+        services.AddOptions<VoiceCallOptions>().Bind(config.GetSection("VoiceAgent:VoiceCall"))
+            .Validate(o => o.MaxMessageBytes >= 64 * 1024, "VoiceAgent:VoiceCall:MaxMessageBytes must be at least 65536 (1 s of audio in a JSON frame).")
+            .Validate(o => o.SendQueueFrames > 0, "VoiceAgent:VoiceCall:SendQueueFrames must be positive.").ValidateOnStart();
 
         services.AddSingleton<ApiKeyValidator>();
         services.AddSingleton<SessionSupervisor>();
@@ -35,6 +39,7 @@ public static partial class VoiceAgentApp
         services.AddSingleton(sp => new SynthesisCache(sp.GetRequiredService<IOptions<HttpApiOptions>>().Value.SynthesisCacheBytes));
         services.AddSingleton<ChatCompletionHandler>();
 
+        services.AddConversationStore(config);
         services.AddEmbeddedEngines(config);
         services.AddConfiguredEngines(config);
         services.AddSingleton<EngineHealth>();
@@ -53,6 +58,8 @@ public static partial class VoiceAgentApp
         app.MapHealthEndpoints();
         app.MapChatEndpoints();
         app.MapOpenAIAudioEndpoints();
+        app.MapSessionEndpoints();
+        app.MapVoiceCall();
         return app;
     }
 

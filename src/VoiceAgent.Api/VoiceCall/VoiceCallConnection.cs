@@ -41,7 +41,8 @@ public sealed partial class VoiceCallConnection(
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or TimeoutException)
         {
-            LogCallEnded(logger, _sessionId ?? "(none)", ex.GetType().Name);
+            var reason = ex.GetType().Name;
+            LogCallEnded(logger, _sessionId ?? "(none)", reason);
         }
         finally
         {
@@ -68,10 +69,10 @@ public sealed partial class VoiceCallConnection(
         while (socket.State == WebSocketState.Open)
         {
             buffer.ResetWrittenCount();
-            WebSocketReceiveResult result;
+            ValueWebSocketReceiveResult result;
             do
             {
-                result = await socket.ReceiveAsync(buffer.GetMemory(8192), ct).AsTask();
+                result = await socket.ReceiveAsync(buffer.GetMemory(8192), ct);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return _inputEnded;
