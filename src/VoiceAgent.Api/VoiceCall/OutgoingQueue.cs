@@ -60,6 +60,12 @@ public sealed class OutgoingQueue
     /// <summary>Ends the call: what is queued is sent, then the close frame. Later frames are dropped.</summary>
     public void Close(WebSocketCloseStatus status, string reason)
     {
+        // The first reason to close is the one the client hears.
+        if (Interlocked.Exchange(ref _closing, 1) == 1)
+        {
+            return;
+        }
+
         // The close must get through even when the queue is full of a slow client's audio.
         if (!_queue.Writer.TryWrite(new Outgoing(default, WebSocketMessageType.Close, status, reason)))
         {
@@ -70,6 +76,7 @@ public sealed class OutgoingQueue
     }
 
     private volatile Outgoing? _closeOverride;
+    private int _closing;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -89,7 +89,7 @@ public sealed class VoiceCallTests : IAsyncLifetime
     [InlineData("[1,2,3]", 400, "must be a JSON object")]
     [InlineData("\"hello\"", 400, "must be a JSON object")]
     [InlineData("{\"audio\":\"!!!notbase64!!!\",\"meta_info\":{\"session_id\":\"bad\",\"encoding\":\"raw\"}}", 400, "not valid base64")]
-    [InlineData("{\"audio\":\"AAE=\",\"meta_info\":{\"session_id\":\"bad\",\"encoding\":\"raw\"}}", 400, "AAE")]
+    [InlineData("{\"audio\":\"AA==\",\"meta_info\":{\"session_id\":\"bad\",\"encoding\":\"raw\"}}", 400, "even number of bytes")]
     [InlineData("{\"audio\":\"AAEC\",\"meta_info\":{\"session_id\":\"bad\",\"encoding\":\"raw\"}}", 400, "even number of bytes")]
     [InlineData("{\"audio\":42,\"meta_info\":{\"session_id\":\"bad\"}}", 400, "'audio' must be a base64 string")]
     [InlineData("{\"audio\":\"AAAA\",\"meta_info\":\"x\"}", 400, "'meta_info' must be an object")]
@@ -104,10 +104,7 @@ public sealed class VoiceCallTests : IAsyncLifetime
         await call.SendTextAsync(frame);
         var error = await call.WaitForAsync("error");
         error.Json!.Value.GetProperty("code").GetInt32().ShouldBe(code);
-        if (message != "AAE")
-        {
-            error.Json!.Value.GetProperty("msg").GetString()!.ShouldContain(message);
-        }
+        error.Json!.Value.GetProperty("msg").GetString()!.ShouldContain(message);
 
         // The call goes on: a heartbeat passes silently, then is_close ends it normally.
         await call.SendTextAsync("{}");
