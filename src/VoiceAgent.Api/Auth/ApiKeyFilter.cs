@@ -23,8 +23,11 @@ public sealed class ApiKeyFilter(ApiKeyValidator validator, bool allowQueryToken
             : "Invalid API key.";
         if (http.WebSockets.IsWebSocketRequest)
         {
-            // Refuse the upgrade with a plain 401: a browser cannot read the body, but the close is immediate.
-            return Results.Json(OpenAIError.Of(message, "invalid_request_error", "invalid_api_key"), ApiJson.Options, statusCode: 401);
+            // A browser cannot see the status of a refused upgrade, only a close: accept, then close 1008 with the reason.
+            using var socket = await http.WebSockets.AcceptWebSocketAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, message, timeout.Token);
+            return Results.Empty;
         }
 
         http.Response.Headers.WWWAuthenticate = "Bearer";
