@@ -63,6 +63,7 @@ public sealed class OpenAIChatClient : IChatClient
         var client = _client.GetChatClient(options?.ModelId ?? _model);
         var updates = client.CompleteChatStreamingAsync(OpenAIChatMessages.ToSdk(messages), OpenAIChatMessages.ToSdk(options), cancellationToken);
         await using var e = updates.GetAsyncEnumerator(cancellationToken);
+        var finished = false;
         while (true)
         {
             Sdk.StreamingChatCompletionUpdate u;
@@ -70,7 +71,7 @@ public sealed class OpenAIChatClient : IChatClient
             {
                 if (!await e.MoveNextAsync())
                 {
-                    yield break;
+                    break;
                 }
 
                 u = e.Current;
@@ -82,8 +83,16 @@ public sealed class OpenAIChatClient : IChatClient
 
             if (ToUpdate(u) is { } update)
             {
+                finished |= update.FinishReason is not null;
                 yield return update;
             }
+        }
+
+        // A connection closed mid-reply can look like a clean end of the event stream; every server we target sends a
+        // finish_reason, so its absence means the reply was cut, and the caller must not take half a reply as whole.
+        if (!finished)
+        {
+            throw new IOException($"The chat engine '{_name}' ended its stream before finishing the reply.");
         }
     }
 
