@@ -22,6 +22,7 @@ public sealed class EngineResilience : IDisposable
     private readonly ResiliencePipeline _pipeline;
     private readonly CircuitBreakerStateProvider _breaker = new();
     private readonly EngineMetrics _metrics;
+    private readonly EngineMetrics? _ownedMetrics;
     private readonly IDisposable _tracking;
     private readonly ILogger _logger;
 
@@ -30,7 +31,7 @@ public sealed class EngineResilience : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(options);
         Name = name;
-        _metrics = metrics ?? new EngineMetrics();
+        _metrics = metrics ?? (_ownedMetrics = new EngineMetrics());
         _logger = logger ?? NullLogger.Instance;
         var time = timeProvider ?? TimeProvider.System;
         _pipeline = Build(options, time);
@@ -104,7 +105,11 @@ public sealed class EngineResilience : IDisposable
         }
     }
 
-    public void Dispose() => _tracking.Dispose();
+    public void Dispose()
+    {
+        _tracking.Dispose();
+        _ownedMetrics?.Dispose();
+    }
 
     // The stream must outlive the attempt, but Polly's attempt token (with its timeout) is pooled and reused after the
     // attempt: so the stream gets a token of its own, which the attempt token cancels only while the attempt runs.

@@ -11,6 +11,7 @@ public sealed class FallbackTextToSpeechClient : ITextToSpeechClient, IVoiceCata
 {
     private readonly IReadOnlyList<ITextToSpeechClient> _engines;
     private readonly EngineFallback _fallback;
+    private readonly EngineMetrics? _ownedMetrics;
     private readonly IVoiceCatalog[] _catalogs;
 
     public FallbackTextToSpeechClient(IReadOnlyList<ITextToSpeechClient> engines, EngineMetrics? metrics = null, ILogger? logger = null)
@@ -19,7 +20,7 @@ public sealed class FallbackTextToSpeechClient : ITextToSpeechClient, IVoiceCata
         ArgumentOutOfRangeException.ThrowIfZero(engines.Count);
         _engines = engines;
         var names = engines.Select((e, i) => e.GetService<EngineResilience>()?.Name ?? e.GetService<TextToSpeechClientMetadata>()?.ProviderName ?? $"tts#{i}").ToList();
-        _fallback = new EngineFallback("text-to-speech", names, metrics ?? new EngineMetrics(), logger ?? NullLogger.Instance);
+        _fallback = new EngineFallback("text-to-speech", names, metrics ?? (_ownedMetrics = new EngineMetrics()), logger ?? NullLogger.Instance);
         _catalogs = [.. engines.Select(e => e.GetService<IVoiceCatalog>()).OfType<IVoiceCatalog>()];
         Voices = [.. _catalogs.SelectMany(c => c.Voices).Distinct(StringComparer.OrdinalIgnoreCase)];
     }
@@ -46,5 +47,7 @@ public sealed class FallbackTextToSpeechClient : ITextToSpeechClient, IVoiceCata
         {
             e.Dispose();
         }
+
+        _ownedMetrics?.Dispose();
     }
 }
