@@ -18,4 +18,11 @@ if (args is ["store-append", ..])
     return;
 }
 
+// OpenAI engine path overhead over raw HTTP, and breaker-open → fallback time: ... -- openai-latency [runs]
+if (args is ["openai-latency", ..])
+{
+    await VoiceAgent.Benchmarks.OpenAI.OpenAIEngineLatency.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
