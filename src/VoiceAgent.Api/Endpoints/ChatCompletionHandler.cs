@@ -17,6 +17,7 @@ namespace VoiceAgent.Api.Endpoints;
 public sealed partial class ChatCompletionHandler(
     ConversationPipelineFactory pipelines,
     SessionSupervisor supervisor,
+    IChatClient llm,
     ITextToSpeechClient tts,
     SynthesisCache cache,
     IOptions<HttpApiOptions> options,
@@ -43,6 +44,15 @@ public sealed partial class ChatCompletionHandler(
         if (request!.WithAudio && request.Voice is { } voice && tts.GetService<IVoiceCatalog>() is { } catalog && !catalog.IsKnownVoice(voice))
         {
             await OpenAIError.BadRequest($"Unknown voice '{voice}'. Known voices include: {string.Join(", ", catalog.Voices.Take(20))}.", "unknown_voice").ExecuteAsync(context);
+            return;
+        }
+
+        var needsLlm = request.LastRole != ChatRole.Assistant;
+        if ((needsLlm && OpenAIEngineRegistration.IsDown(llm)) || (request.WithAudio && OpenAIEngineRegistration.IsDown(tts)))
+        {
+            // Fail before the stream starts when the engine is known to be down and there is no fallback to try.
+            context.Response.Headers.RetryAfter = "15";
+            await OpenAIError.Result(503, "A speech or language engine is unavailable; retry later.", "server_error", "engine_unavailable").ExecuteAsync(context);
             return;
         }
 

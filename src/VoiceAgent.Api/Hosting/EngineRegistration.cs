@@ -8,6 +8,7 @@ using VoiceAgent.Providers.Embedded.Espeak;
 using VoiceAgent.Providers.Embedded.PocketSphinx;
 using VoiceAgent.Providers.Embedded.Soxr;
 using VoiceAgent.Providers.Embedded.WebRtcVad;
+using VoiceAgent.Providers.OpenAI;
 
 namespace VoiceAgent.Api.Hosting;
 
@@ -49,18 +50,31 @@ public static class EngineRegistration
     {
         services.AddSingleton<IResamplerFactory>(_ => configuration["VoiceAgent:Resampler:Provider"] is "Linear" ? new LinearResamplerFactory() : new SoxrResamplerFactory());
         services.AddSingleton(new EngineCheck("resampler", "Soxr", () => configuration["VoiceAgent:Resampler:Provider"] is "Linear" ? null : SoxrResamplerFactory.CheckAvailable()));
-        services.AddSingleton(sp => Keyed<IVoiceActivityDetectorFactory>(sp, configuration, "Vad"));
-        services.AddSingleton(sp => Keyed<ISpeechToTextClient>(sp, configuration, "Asr"));
-        services.AddSingleton(sp => Keyed<IChatClient>(sp, configuration, "Llm"));
-        services.AddSingleton(sp => Keyed<ITextToSpeechClient>(sp, configuration, "Tts"));
+        services.AddSingleton(sp => Keyed<IVoiceActivityDetectorFactory>(sp, configuration, "Vad", Embedded));
+        services.AddSingleton(sp => Chain<ISpeechToTextClient>(sp, configuration, "Asr", list => new FallbackSpeechToTextClient(list, sp.GetRequiredService<EngineMetrics>(), Log(sp))));
+        services.AddSingleton(sp => Chain<IChatClient>(sp, configuration, "Llm", list => new FallbackChatClient(list, sp.GetRequiredService<EngineMetrics>(), Log(sp))));
+        services.AddSingleton(sp => Chain<ITextToSpeechClient>(sp, configuration, "Tts", list => new FallbackTextToSpeechClient(list, sp.GetRequiredService<EngineMetrics>(), Log(sp))));
         return services;
     }
 
-    private static T Keyed<T>(IServiceProvider sp, IConfiguration configuration, string stage)
+    /// <summary>The stage's engine: its provider, or, with <c>VoiceAgent:{stage}:Fallback</c>, the provider then each fallback in order.</summary>
+    private static T Chain<T>(IServiceProvider sp, IConfiguration configuration, string stage, Func<IReadOnlyList<T>, T> fallback)
         where T : notnull
     {
-        var provider = configuration[$"VoiceAgent:{stage}:Provider"] ?? Embedded;
-        return sp.GetKeyedService<T>(provider)
-            ?? throw new OptionsValidationException($"VoiceAgent:{stage}:Provider", typeof(T), [$"VoiceAgent:{stage}:Provider is '{provider}', which is not a known {stage} engine."]);
+        var primary = configuration[$"VoiceAgent:{stage}:Provider"] ?? Embedded;
+        var rest = configuration.GetSection($"VoiceAgent:{stage}:Fallback").GetChildren().Select(c => c.Value).OfType<string>().Where(p => p != primary).ToList();
+        if (rest.Count == 0)
+        {
+            return Keyed<T>(sp, configuration, stage, primary);
+        }
+
+        return fallback([Keyed<T>(sp, configuration, stage, primary), .. rest.Select(p => Keyed<T>(sp, configuration, stage, p))]);
     }
+
+    private static T Keyed<T>(IServiceProvider sp, IConfiguration configuration, string stage, string provider)
+        where T : notnull =>
+        sp.GetKeyedService<T>(provider)
+            ?? throw new OptionsValidationException($"VoiceAgent:{stage}:Provider", typeof(T), [$"VoiceAgent:{stage}: '{provider}' is not a known {stage} engine (known: Embedded, OpenAI)."]);
+
+    private static ILogger Log(IServiceProvider sp) => sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoiceAgent.Engines");
 }

@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceAgent.Api.Hosting;
 
@@ -35,21 +34,20 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public static async Task<ServiceHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var app = VoiceAgentApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        // Settings go in as command-line configuration, so they are there when the host registers its services,
+        // as appsettings.json and environment variables are for a real start.
+        var all = new Dictionary<string, string?>
         {
-            var defaults = new Dictionary<string, string?>
-            {
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["VoiceAgent:Store:Provider"] = "Memory",
-            };
-            builder.Configuration.AddInMemoryCollection(defaults);
-            if (settings is not null)
-            {
-                builder.Configuration.AddInMemoryCollection(settings);
-            }
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["VoiceAgent:Store:Provider"] = "Memory",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
 
-            services?.Invoke(builder.Services);
-        });
+        string[] args = ["--urls", "http://127.0.0.1:0", .. all.Where(kv => kv.Value is not null).Select(kv => $"--{kv.Key}={kv.Value}")];
+        var app = VoiceAgentApp.Build(args, builder => services?.Invoke(builder.Services));
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ServiceHost(app, new Uri(address));

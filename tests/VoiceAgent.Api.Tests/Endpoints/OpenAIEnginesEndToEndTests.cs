@@ -1,0 +1,102 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using VoiceAgent.Api.Tests.Infrastructure;
+
+namespace VoiceAgent.Api.Tests.Endpoints;
+
+/// <summary>
+/// The OpenAI engines against a real server that speaks the OpenAI API: a second VoiceAgent host (embedded engines)
+/// serves /v1 chat, speech and transcriptions, and the host under test uses it for ASR, LLM and TTS.
+/// </summary>
+public sealed class OpenAIEnginesEndToEndTests : IAsyncLifetime
+{
+    private ServiceHost _upstream = null!;
+    private ServiceHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _upstream = await ServiceHost.StartAsync();
+        var v1 = new Uri(_upstream.Address, "/v1").ToString();
+        _host = await ServiceHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["VoiceAgent:Llm:Provider"] = "OpenAI",
+            ["VoiceAgent:Llm:OpenAI:BaseUrl"] = v1,
+            ["VoiceAgent:Llm:OpenAI:ApiKey"] = "upstream-key",
+            ["VoiceAgent:Llm:OpenAI:Model"] = "voiceagent-rules",
+            ["VoiceAgent:Asr:Provider"] = "OpenAI",
+            ["VoiceAgent:Asr:OpenAI:BaseUrl"] = v1,
+            ["VoiceAgent:Asr:OpenAI:ApiKey"] = "upstream-key",
+            ["VoiceAgent:Asr:OpenAI:Model"] = "whisper-1",
+            ["VoiceAgent:Tts:Provider"] = "OpenAI",
+            ["VoiceAgent:Tts:OpenAI:BaseUrl"] = v1,
+            ["VoiceAgent:Tts:OpenAI:ApiKey"] = "upstream-key",
+            ["VoiceAgent:Tts:OpenAI:Model"] = "tts-1",
+            ["VoiceAgent:Tts:OpenAI:Voice"] = "en-us",
+            // The upstream speaks PCM at its own output rate, 16 kHz (OpenAI's is 24 kHz).
+            ["VoiceAgent:Tts:OpenAI:SpeechSampleRate"] = "16000",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _upstream.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_voice_call_runs_end_to_end_through_the_openai_engines()
+    {
+        await using var call = await VoiceCallClient.ConnectAsync(_host);
+        await call.StreamAsync("remote", TestAudio.FlitePcm("what is twelve times seven", silenceMs: 1200), pace: false);
+        var end = await call.WaitForAsync("turn_end");
+        var final = call.Json("asr").Single(a => a.GetProperty("final").GetBoolean());
+        final.GetProperty("msg").GetString()!.ShouldContain("twelve");
+        string.Join(" ", call.Json("text").Select(t => t.GetProperty("msg").GetString())).ShouldContain("84");
+        call.All.Where(r => r.Binary is not null).Sum(r => r.Binary!.Length).ShouldBeGreaterThan(16_000);
+        end.Json!.Value.GetProperty("latency_ms").GetProperty("first_audio").GetDouble().ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task Audio_chat_completions_runs_through_the_openai_engines_with_estimated_words()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/audio/chat/completions") { Content = JsonContent.Create(new { messages = new[] { new { role = "user", content = "what is three plus four" } }, stream = true }) };
+        using var response = await _host.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(ServiceHost.Timeout);
+        var events = await SseReader.ReadAllAsync(response).WaitAsync(ServiceHost.Timeout);
+        var transcript = new StringBuilder();
+        var audioBytes = 0;
+        var words = new List<long>();
+        foreach (var e in events)
+        {
+            if (!e.GetProperty("choices")[0].GetProperty("delta").TryGetProperty("audio", out var a))
+            {
+                continue;
+            }
+
+            if (a.TryGetProperty("transcript", out var t))
+            {
+                transcript.Append(t.GetString());
+                words.AddRange(a.GetProperty("words").EnumerateArray().Select(w => w.GetProperty("start_ts").GetInt64()));
+            }
+            else if (a.GetProperty("data").GetString() is { Length: > 0 } d)
+            {
+                audioBytes += Convert.FromBase64String(d).Length;
+            }
+        }
+
+        transcript.ToString().ShouldContain("7");
+        audioBytes.ShouldBeGreaterThan(8000);
+        words.ShouldNotBeEmpty();
+        words.ShouldBeInOrder();
+        events[^1].GetProperty("choices")[0].GetProperty("finish_reason").GetString().ShouldBe("stop");
+    }
+
+    [Fact]
+    public async Task Health_reports_the_remote_engines()
+    {
+        var health = await _host.Http.GetFromJsonAsync<JsonElement>("/health").WaitAsync(ServiceHost.Timeout);
+        var engines = health.GetProperty("engines");
+        engines.GetProperty("llm").GetProperty("provider").GetString().ShouldBe("OpenAI");
+        engines.GetProperty("llm").GetProperty("status").GetString().ShouldBe("ready");
+    }
+}
