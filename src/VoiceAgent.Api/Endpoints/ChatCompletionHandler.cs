@@ -20,6 +20,7 @@ public sealed partial class ChatCompletionHandler(
     IChatClient llm,
     ITextToSpeechClient tts,
     SynthesisCache cache,
+    PipelineMetrics metrics,
     IOptions<HttpApiOptions> options,
     ILogger<ChatCompletionHandler> logger,
     TimeProvider time)
@@ -48,6 +49,12 @@ public sealed partial class ChatCompletionHandler(
         }
 
         var needsLlm = request.LastRole != ChatRole.Assistant;
+        if (!needsLlm && request.Messages[^1].Text.Length > pipelines.Options.Llm.MaxReplyChars)
+        {
+            await OpenAIError.BadRequest($"The assistant message to speak is longer than {pipelines.Options.Llm.MaxReplyChars} characters.", "text_too_long").ExecuteAsync(context);
+            return;
+        }
+
         if ((needsLlm && OpenAIEngineRegistration.IsDown(llm)) || (request.WithAudio && OpenAIEngineRegistration.IsDown(tts)))
         {
             // Fail before the stream starts when the engine is known to be down and there is no fallback to try.
@@ -65,6 +72,8 @@ public sealed partial class ChatCompletionHandler(
 
         using (lease)
         {
+            metrics.SessionStarted("http");
+            using var ended = new CallbackOnDispose(() => metrics.SessionEnded("http"));
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lease!.Aborted);
             var reply = new ReplyRun(request, RandomId("chatcmpl-"), RandomId("audio_"), time.GetUtcNow().ToUnixTimeSeconds(), request.Model ?? o.ModelName);
             try
@@ -300,6 +309,11 @@ public sealed partial class ChatCompletionHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Client went away during {ReplyId}; its work was cancelled")]
     private static partial void LogClientGone(ILogger logger, string replyId);
+
+    private sealed class CallbackOnDispose(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
 
     private sealed record ReplyRun(ChatCompletionRequest Request, string Id, string AudioId, long Created, string Model);
 }

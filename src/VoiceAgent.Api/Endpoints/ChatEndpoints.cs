@@ -1,4 +1,5 @@
 using VoiceAgent.Api.Auth;
+using VoiceAgent.Api.Hosting;
 
 namespace VoiceAgent.Api.Endpoints;
 
@@ -8,9 +9,9 @@ public static class ChatEndpoints
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/audio/chat/completions", (HttpContext context, ChatCompletionHandler handler) => handler.HandleAsync(context, audioByDefault: true))
-            .RequireApiKey();
+            .RequireApiKey().RequireRateLimiting(RateLimits.Requests);
         app.MapPost("/v1/chat/completions", (HttpContext context, ChatCompletionHandler handler) => handler.HandleAsync(context, audioByDefault: false))
-            .RequireApiKey();
+            .RequireApiKey().RequireRateLimiting(RateLimits.Requests);
         return app;
     }
 }

@@ -15,9 +15,9 @@ public static class OpenAIAudioEndpoints
 {
     public static IEndpointRouteBuilder MapOpenAIAudioEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/audio/speech", SpeechAsync).RequireApiKey();
-        app.MapPost("/v1/audio/transcriptions", TranscribeAsync).RequireApiKey().DisableAntiforgery();
-        app.MapGet("/v1/models", Models).RequireApiKey();
+        app.MapPost("/v1/audio/speech", SpeechAsync).RequireApiKey().RequireRateLimiting(RateLimits.Requests);
+        app.MapPost("/v1/audio/transcriptions", TranscribeAsync).RequireApiKey().RequireRateLimiting(RateLimits.Requests).DisableAntiforgery();
+        app.MapGet("/v1/models", Models).RequireApiKey().RequireRateLimiting(RateLimits.Requests);
         return app;
     }
 
@@ -190,6 +190,9 @@ public static class OpenAIAudioEndpoints
 /// <summary>The body of <c>POST /v1/audio/speech</c>.</summary>
 internal sealed record SpeechRequest(string Input, string? Voice, string ResponseFormat, float? Speed)
 {
+    /// <summary>The longest text one request may synthesise (OpenAI's limit too).</summary>
+    public const int MaxInputChars = 4096;
+
     public static bool TryParse(byte[] body, out SpeechRequest? request, out string error)
     {
         request = null;
@@ -207,6 +210,12 @@ internal sealed record SpeechRequest(string Input, string? Voice, string Respons
             if (!root.TryGetProperty("input", out var input) || input.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(input.GetString()))
             {
                 error = "'input' is required and must be a non-empty string.";
+                return false;
+            }
+
+            if (input.GetString()!.Length > MaxInputChars)
+            {
+                error = $"'input' may be at most {MaxInputChars} characters.";
                 return false;
             }
 

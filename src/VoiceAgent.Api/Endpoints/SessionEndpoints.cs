@@ -12,7 +12,7 @@ public static class SessionEndpoints
 {
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/sessions").RequireApiKey();
+        var group = app.MapGroup("/sessions").RequireApiKey().RequireRateLimiting(RateLimits.Requests);
         group.MapPost("", CreateAsync);
         group.MapGet("/{id}", GetAsync);
         group.MapDelete("/{id}", DeleteAsync);

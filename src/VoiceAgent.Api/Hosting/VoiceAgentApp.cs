@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using VoiceAgent.Api.Auth;
 using VoiceAgent.Api.Endpoints;
+using VoiceAgent.Api.Observability;
 using VoiceAgent.Api.VoiceCall;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Tts;
@@ -32,7 +33,11 @@ public static partial class VoiceAgentApp
             .Validate(o => o.MaxMessageBytes >= 64 * 1024, "VoiceAgent:VoiceCall:MaxMessageBytes must be at least 65536 (1 s of audio in a JSON frame).")
             .Validate(o => o.SendQueueFrames > 0, "VoiceAgent:VoiceCall:SendQueueFrames must be positive.").ValidateOnStart();
 
+        services.AddOptions<LimitsOptions>().Bind(config.GetSection("VoiceAgent:Limits"));
+        services.AddPerKeyRateLimits(config);
         services.AddSingleton<ApiKeyValidator>();
+        services.AddSingleton(sp => new PipelineMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<SessionSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionSupervisor>());
         services.AddSingleton<ConversationPipelineFactory>();
@@ -55,12 +60,16 @@ public static partial class VoiceAgentApp
             LogOpenAuth(app.Logger);
         }
 
+        // Listen from the start so no measurement is missed.
+        app.Services.GetRequiredService<PrometheusExporter>();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        app.UseRateLimiter();
         app.MapHealthEndpoints();
         app.MapChatEndpoints();
         app.MapOpenAIAudioEndpoints();
         app.MapSessionEndpoints();
         app.MapVoiceCall();
+        app.MapMetrics();
         return app;
     }
 

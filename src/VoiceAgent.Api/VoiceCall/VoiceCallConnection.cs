@@ -16,6 +16,8 @@ public sealed partial class VoiceCallConnection(
     ConversationPipelineFactory pipelines,
     IConversationStore store,
     VoiceCallOptions options,
+    PipelineMetrics metrics,
+    TimeProvider time,
     ILogger logger)
 {
     private readonly OutgoingQueue _out = new(socket, options);
@@ -58,6 +60,7 @@ public sealed partial class VoiceCallConnection(
 
             _out.Close(graceful ? WebSocketCloseStatus.NormalClosure : WebSocketCloseStatus.InternalServerError, graceful ? "call finished" : "call ended");
             await sending.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+            metrics.BytesOut("voice_call", _out.BytesSent);
             await call.CancelAsync();
         }
     }
@@ -66,13 +69,37 @@ public sealed partial class VoiceCallConnection(
     private async Task<bool> ReceiveAsync(CancellationToken ct)
     {
         var buffer = new ArrayBufferWriter<byte>(8192);
+        var started = time.GetTimestamp();
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
         while (socket.State == WebSocketState.Open)
         {
+            if (time.GetElapsedTime(started) > options.MaxCallDuration)
+            {
+                _out.Close(WebSocketCloseStatus.PolicyViolation, "the call reached its maximum duration");
+                return false;
+            }
+
             buffer.ResetWrittenCount();
             ValueWebSocketReceiveResult result;
             do
             {
-                result = await socket.ReceiveAsync(buffer.GetMemory(8192), ct);
+                if (!idle.TryReset())
+                {
+                    return false;
+                }
+
+                idle.CancelAfter(options.IdleTimeout);
+                try
+                {
+                    result = await socket.ReceiveAsync(buffer.GetMemory(8192), idle.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    _out.Close(WebSocketCloseStatus.PolicyViolation, $"idle for {options.IdleTimeout.TotalSeconds:F0} s");
+                    return false;
+                }
+
+                metrics.BytesIn("voice_call", result.Count);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return _inputEnded;
@@ -114,6 +141,7 @@ public sealed partial class VoiceCallConnection(
     {
         if (!ClientFrameParser.TryParse(json.Span, out var frame, out var error))
         {
+            metrics.Error("bad_frame");
             _out.TrySend(ServerFrames.Error(error!.Code, error.Message));
             return;
         }
@@ -144,6 +172,7 @@ public sealed partial class VoiceCallConnection(
     {
         if (ClientFrameParser.CheckPcm(pcm.Length) is { } error)
         {
+            metrics.Error("bad_frame");
             _out.TrySend(ServerFrames.Error(error.Code, error.Message));
         }
         else if (_chain is null)
@@ -183,7 +212,7 @@ public sealed partial class VoiceCallConnection(
         _sessionId = id;
         var conversation = new Conversation(id, stored.Settings, stored.ToChatMessages());
         _chain = pipelines.StartVoiceCall(conversation, ct);
-        var sender = new VoiceCallSender(_chain, conversation, store, _out, logger);
+        var sender = new VoiceCallSender(_chain, conversation, store, _out, metrics, lease.Draining, logger);
         _out.TrySend(ServerFrames.Session(id, pipelines.Options.Output.OutputSampleRate));
         _pump = sender.RunAsync(ct);
         LogCallStarted(logger, id, stored.Messages.Count);

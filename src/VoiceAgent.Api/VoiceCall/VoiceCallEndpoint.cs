@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using VoiceAgent.Api.Auth;
+using VoiceAgent.Api.Hosting;
 using VoiceAgent.Pipeline.Sessions;
 
 namespace VoiceAgent.Api.VoiceCall;
@@ -10,7 +11,7 @@ public static partial class VoiceCallEndpoint
 {
     public static IEndpointRouteBuilder MapVoiceCall(this IEndpointRouteBuilder app)
     {
-        app.Map("/chat/voice_call", HandleAsync).RequireApiKey(allowQueryToken: true);
+        app.Map("/chat/voice_call", HandleAsync).RequireApiKey(allowQueryToken: true).RequireRateLimiting(RateLimits.Calls);
         return app;
     }
 
@@ -20,12 +21,22 @@ public static partial class VoiceCallEndpoint
         ConversationPipelineFactory pipelines,
         IConversationStore store,
         IOptions<VoiceCallOptions> options,
+        IOptions<LimitsOptions> limits,
+        PipelineMetrics metrics,
+        TimeProvider time,
         ILoggerFactory loggers)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsync("This endpoint speaks WebSocket only.");
+            return;
+        }
+
+        if (!OriginCheck.IsAllowed(context.Request, limits.Value.AllowedOrigins))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync("This origin may not open voice calls (VoiceAgent:Limits:AllowedOrigins).");
             return;
         }
 
@@ -41,7 +52,15 @@ public static partial class VoiceCallEndpoint
         {
             var logger = loggers.CreateLogger("VoiceAgent.VoiceCall");
             using var scope = logger.BeginScope(new Dictionary<string, object> { ["CallId"] = lease!.Id });
-            await new VoiceCallConnection(socket, lease, pipelines, store, options.Value, logger).RunAsync(context.RequestAborted);
+            metrics.SessionStarted("call");
+            try
+            {
+                await new VoiceCallConnection(socket, lease, pipelines, store, options.Value, metrics, time, logger).RunAsync(context.RequestAborted);
+            }
+            finally
+            {
+                metrics.SessionEnded("call");
+            }
         }
     }
 }

@@ -14,4 +14,10 @@ public sealed class VoiceCallOptions
 
     /// <summary>After <c>is_close</c>, how long the turn in progress may take to finish before the call is closed anyway.</summary>
     public TimeSpan FinishTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A call that sends nothing (not even a heartbeat) for this long is closed (1008).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest a call may last; then it is closed (1008).</summary>
+    public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromHours(2);
 }

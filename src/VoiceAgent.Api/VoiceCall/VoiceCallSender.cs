@@ -8,7 +8,7 @@ namespace VoiceAgent.Api.VoiceCall;
 /// Turns what a call's pipeline produces into §2 server frames: captions, sentence texts just before their audio, binary
 /// audio, interrupts, errors, and <c>turn_end</c> once the turn is saved. Ends the call when the pipeline does.
 /// </summary>
-public sealed partial class VoiceCallSender(StageChain chain, Conversation conversation, IConversationStore store, OutgoingQueue output, ILogger logger)
+public sealed partial class VoiceCallSender(StageChain chain, Conversation conversation, IConversationStore store, OutgoingQueue output, PipelineMetrics metrics, CancellationToken draining, ILogger logger)
 {
     private readonly ReplyTracker _tracker = new(conversation, chain.Turns);
 
@@ -50,12 +50,15 @@ public sealed partial class VoiceCallSender(StageChain chain, Conversation conve
             case AgentAudioFrame a:
                 return await output.SendAsync(a.Audio.Data, WebSocketMessageType.Binary, ct);
             case InterruptFrame i:
+                metrics.TurnFinished("interrupted");
                 var sent = await Text(ServerFrames.Interrupt(i.Turn), ct);
                 await SaveAsync(done, ct);
                 return sent;
             case ErrorFrame e:
+                metrics.Error(e.Error.Type);
                 return await Text(ServerFrames.Error(e.Error.Code, e.Error.Message), ct);
             case ReplyEndFrame end:
+                metrics.TurnFinished(end.Error is null ? "completed" : "error");
                 if (end.Error is { } error && !await Text(ServerFrames.Error(error.Code, error.Message), ct))
                 {
                     return false;
@@ -66,7 +69,8 @@ public sealed partial class VoiceCallSender(StageChain chain, Conversation conve
                 chain.Timeline.Forget(end.Turn);
                 return ok;
             case EndOfInputFrame:
-                output.Close(WebSocketCloseStatus.NormalClosure, "call finished");
+                // Input ends because the client said is_close, or because the service is shutting down (1001).
+                output.Close(draining.IsCancellationRequested ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.NormalClosure, draining.IsCancellationRequested ? "service shutting down" : "call finished");
                 return false;
             default:
                 return true;
@@ -88,6 +92,7 @@ public sealed partial class VoiceCallSender(StageChain chain, Conversation conve
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogSaveFailed(logger, conversation.SessionId, turn.TurnId, ex);
+            metrics.Error("store");
             output.TrySend(ServerFrames.Error(500, "This turn could not be saved to the conversation history."));
         }
     }

@@ -73,6 +73,7 @@ public sealed partial class LlmStage(IChatClient chat, TurnManager turns, TurnTi
         var turnToken = turns.TokenFor(turn);
         string finish = "stop";
         UsageDetails? usage = null;
+        var chars = 0;
         try
         {
             await foreach (var update in chat.GetStreamingResponseAsync(messages, chatOptions, turnToken))
@@ -94,6 +95,15 @@ public sealed partial class LlmStage(IChatClient chat, TurnManager turns, TurnTi
                 if (!string.IsNullOrEmpty(text))
                 {
                     timeline.Mark(turn, TurnMilestone.LlmFirstToken);
+                    if (chars + text.Length > _options.MaxReplyChars)
+                    {
+                        // Leaving the loop disposes the engine's stream, which stops the remote generation too.
+                        await output.WriteAsync(new ReplyTextFrame(turn, text[..(_options.MaxReplyChars - chars)]), turnToken);
+                        finish = "length";
+                        break;
+                    }
+
+                    chars += text.Length;
                     await output.WriteAsync(new ReplyTextFrame(turn, text), turnToken);
                 }
             }

@@ -5,4 +5,7 @@ public sealed class LlmStageOptions
 {
     /// <summary>Spoken to the user when the LLM fails mid-turn; empty to say nothing.</summary>
     public string FailureMessage { get; set; } = "Sorry, I'm having trouble answering right now.";
+
+    /// <summary>The longest reply sent to speech synthesis; a longer one is cut there and finishes with "length".</summary>
+    public int MaxReplyChars { get; set; } = 4000;
 }

@@ -23,7 +23,8 @@ public sealed class ConversationPipelineFactory(
     IResamplerFactory resamplers,
     IOptions<PipelineOptions> options,
     ILoggerFactory loggers,
-    TimeProvider? time = null)
+    TimeProvider? time = null,
+    PipelineMetrics? metrics = null)
 {
     // Link capacities, in frames. Every link waits when full (nothing is dropped); a slow consumer slows its producer.
     private const int AudioInCapacity = 64;      // input chunks of up to 1 s each
@@ -42,7 +43,7 @@ public sealed class ConversationPipelineFactory(
         ArgumentNullException.ThrowIfNull(conversation);
         var cts = CancellationTokenSource.CreateLinkedTokenSource(sessionToken);
         var turns = new TurnManager(cts.Token, _time);
-        var timeline = new TurnTimeline(_time);
+        var timeline = Timeline();
         var o = options.Value;
         var speech = SpeechOptions(conversation.Settings.Tts);
         StageLink[] stages =
@@ -61,7 +62,7 @@ public sealed class ConversationPipelineFactory(
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(requestToken);
         var turns = new TurnManager(cts.Token, _time);
-        var timeline = new TurnTimeline(_time);
+        var timeline = Timeline();
         var o = options.Value;
         var llmStage = new StageLink("llm", new LlmStage(llm, turns, timeline, o.Llm, null, loggers.CreateLogger<LlmStage>()).RunAsync, 4);
         if (!withAudio)
@@ -77,6 +78,17 @@ public sealed class ConversationPipelineFactory(
             new("tts", new TtsStage(tts, turns, timeline, o.Output, resamplers, () => speech, loggers.CreateLogger<TtsStage>()).RunAsync, SentenceCapacity),
         ];
         return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts);
+    }
+
+    private TurnTimeline Timeline()
+    {
+        var timeline = new TurnTimeline(_time);
+        if (metrics is not null)
+        {
+            timeline.Reached += metrics.Latency;
+        }
+
+        return timeline;
     }
 
     private static TextToSpeechOptions? SpeechOptions(TtsSettings? tts) => tts is null

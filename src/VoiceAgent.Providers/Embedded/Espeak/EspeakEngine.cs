@@ -20,6 +20,7 @@ internal sealed class EspeakEngine
 
     // A SemaphoreSlim rather than a lock statement: callers wait asynchronously and can give up when their turn is cancelled.
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly EngineQueueMetrics _queue = new("espeak-ng");
 
     private EspeakEngine(int sampleRate, EspeakVoiceCatalog voices)
     {
@@ -62,7 +63,9 @@ internal sealed class EspeakEngine
         Encoding.UTF8.GetBytes(text, utf8);
         var sink = new SynthesisSink(resampler, cancellationToken);
 
+        var waitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _queue.Waited(waitStarted);
         try
         {
             cancellationToken.ThrowIfCancellationRequested();

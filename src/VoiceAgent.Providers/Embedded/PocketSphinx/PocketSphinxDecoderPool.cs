@@ -14,6 +14,7 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly Stack<PocketSphinxDecoder> _idle = new();
     private readonly Lock _gate = new();
+    private readonly EngineQueueMetrics _queue = new("pocketsphinx");
     private int _created;
     private bool _disposed;
 
@@ -34,7 +35,9 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
     public async ValueTask<PocketSphinxDecoder> RentAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        var waitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _queue.Waited(waitStarted);
         try
         {
             lock (_gate)
@@ -82,6 +85,7 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
     /// <summary>Frees idle decoders now; decoders still lent out are freed when they come back.</summary>
     public void Dispose()
     {
+        _queue.Dispose();
         PocketSphinxDecoder[] idle;
         lock (_gate)
         {

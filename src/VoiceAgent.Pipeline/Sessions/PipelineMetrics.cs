@@ -1,0 +1,65 @@
+using System.Diagnostics.Metrics;
+using VoiceAgent.Pipeline.Turns;
+
+namespace VoiceAgent.Pipeline.Sessions;
+
+/// <summary>
+/// The service's instruments (meter <c>VoiceAgent</c>): sessions, turns, per-stage latency, errors by kind, bytes in and out.
+/// Readable by <c>dotnet-counters</c> and by the <c>/metrics</c> endpoint.
+/// </summary>
+public sealed class PipelineMetrics : IDisposable
+{
+    public const string MeterName = "VoiceAgent";
+
+    private readonly Meter _meter;
+    private readonly UpDownCounter<long> _active;
+    private readonly Counter<long> _sessions;
+    private readonly Counter<long> _turns;
+    private readonly Histogram<double> _latency;
+    private readonly Counter<long> _errors;
+    private readonly Counter<long> _bytesIn;
+    private readonly Counter<long> _bytesOut;
+
+    public PipelineMetrics(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _active = _meter.CreateUpDownCounter<long>("voiceagent.sessions.active", description: "Open sessions (voice calls, streaming replies)");
+        _sessions = _meter.CreateCounter<long>("voiceagent.sessions", description: "Sessions started");
+        _turns = _meter.CreateCounter<long>("voiceagent.turns", description: "Turns finished, by outcome");
+        _latency = _meter.CreateHistogram<double>("voiceagent.turn.latency", "ms", "Time from the end of the user's speech (or the request) to each milestone");
+        _errors = _meter.CreateCounter<long>("voiceagent.errors", description: "Errors by kind");
+        _bytesIn = _meter.CreateCounter<long>("voiceagent.bytes.in", "By", "Bytes received from clients");
+        _bytesOut = _meter.CreateCounter<long>("voiceagent.bytes.out", "By", "Bytes sent to clients");
+    }
+
+    public void SessionStarted(string kind)
+    {
+        var tag = new KeyValuePair<string, object?>("kind", kind);
+        _sessions.Add(1, tag);
+        _active.Add(1, tag);
+    }
+
+    public void SessionEnded(string kind) => _active.Add(-1, new KeyValuePair<string, object?>("kind", kind));
+
+    public void TurnFinished(string outcome) => _turns.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void Latency(TurnMilestone milestone, TimeSpan latency) =>
+        _latency.Record(latency.TotalMilliseconds, new KeyValuePair<string, object?>("milestone", Snake(milestone)));
+
+    public void Error(string kind) => _errors.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public void BytesIn(string transport, long bytes) => _bytesIn.Add(bytes, new KeyValuePair<string, object?>("transport", transport));
+
+    public void BytesOut(string transport, long bytes) => _bytesOut.Add(bytes, new KeyValuePair<string, object?>("transport", transport));
+
+    public void Dispose() => _meter.Dispose();
+
+    private static string Snake(TurnMilestone m) => m switch
+    {
+        TurnMilestone.AsrFinal => "asr_final",
+        TurnMilestone.LlmFirstToken => "llm_first_token",
+        TurnMilestone.FirstSentence => "first_sentence",
+        TurnMilestone.FirstAudio => "first_audio",
+        _ => "start",
+    };
+}
