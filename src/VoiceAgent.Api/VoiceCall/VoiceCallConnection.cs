@@ -70,7 +70,9 @@ public sealed partial class VoiceCallConnection(
     {
         var buffer = new ArrayBufferWriter<byte>(8192);
         var started = time.GetTimestamp();
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+
+        // Idleness closes the call politely; cancelling the pending receive instead would abort the socket with no reason.
+        using var idle = time.CreateTimer(_ => _out.Close(WebSocketCloseStatus.PolicyViolation, $"idle for {options.IdleTimeout.TotalSeconds:F0} s"), null, options.IdleTimeout, Timeout.InfiniteTimeSpan);
         while (socket.State == WebSocketState.Open)
         {
             if (time.GetElapsedTime(started) > options.MaxCallDuration)
@@ -83,21 +85,8 @@ public sealed partial class VoiceCallConnection(
             ValueWebSocketReceiveResult result;
             do
             {
-                if (!idle.TryReset())
-                {
-                    return false;
-                }
-
-                idle.CancelAfter(options.IdleTimeout);
-                try
-                {
-                    result = await socket.ReceiveAsync(buffer.GetMemory(8192), idle.Token);
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    _out.Close(WebSocketCloseStatus.PolicyViolation, $"idle for {options.IdleTimeout.TotalSeconds:F0} s");
-                    return false;
-                }
+                result = await socket.ReceiveAsync(buffer.GetMemory(8192), ct);
+                idle.Change(options.IdleTimeout, Timeout.InfiniteTimeSpan);
 
                 metrics.BytesIn("voice_call", result.Count);
                 if (result.MessageType == WebSocketMessageType.Close)

@@ -9,8 +9,23 @@ namespace VoiceAgent.Pipeline.Sessions;
 /// Admits sessions up to a limit, tracks them, and on shutdown drains them: in-flight replies may finish until the
 /// drain deadline, then everything left is cancelled.
 /// </summary>
-public sealed partial class SessionSupervisor(IOptions<SessionSupervisorOptions> options, ILogger<SessionSupervisor> logger) : BackgroundService
+public sealed partial class SessionSupervisor : BackgroundService
 {
+    private readonly IOptions<SessionSupervisorOptions> _options;
+    private readonly ILogger<SessionSupervisor> _logger;
+    private readonly TimeProvider _time;
+    private Task? _drain;
+
+    public SessionSupervisor(IOptions<SessionSupervisorOptions> options, ILogger<SessionSupervisor> logger, IHostApplicationLifetime? lifetime = null, TimeProvider? time = null)
+    {
+        _options = options;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+
+        // Drain as soon as shutdown begins: the web server waits for open requests (our calls) before hosted services stop.
+        lifetime?.ApplicationStopping.Register(() => BeginDrain());
+    }
+
     private readonly ConcurrentDictionary<long, SessionLease> _sessions = new();
     private long _nextId;
     private int _count;
@@ -18,7 +33,7 @@ public sealed partial class SessionSupervisor(IOptions<SessionSupervisorOptions>
 
     public int ActiveSessions => Volatile.Read(ref _count);
 
-    public int MaxSessions => options.Value.MaxSessions;
+    public int MaxSessions => _options.Value.MaxSessions;
 
     public bool IsStopping => _stopping;
 
@@ -31,10 +46,10 @@ public sealed partial class SessionSupervisor(IOptions<SessionSupervisorOptions>
             return false;
         }
 
-        if (Interlocked.Increment(ref _count) > options.Value.MaxSessions)
+        if (Interlocked.Increment(ref _count) > _options.Value.MaxSessions)
         {
             Interlocked.Decrement(ref _count);
-            LogAtCapacity(logger, kind, options.Value.MaxSessions);
+            LogAtCapacity(_logger, kind, _options.Value.MaxSessions);
             return false;
         }
 
@@ -45,33 +60,48 @@ public sealed partial class SessionSupervisor(IOptions<SessionSupervisorOptions>
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        await BeginDrain().WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <summary>Stops admitting, lets open sessions finish their reply until the drain deadline, then aborts the rest.</summary>
+    private Task BeginDrain()
+    {
+        lock (_sessions)
+        {
+            return _drain ??= DrainAsync();
+        }
+    }
+
+    private async Task DrainAsync()
+    {
         _stopping = true;
         var open = _sessions.Values.ToArray();
-        if (open.Length > 0)
+        if (open.Length == 0)
         {
-            LogDraining(logger, open.Length, options.Value.DrainTimeout.TotalSeconds);
-            foreach (var lease in open)
-            {
-                lease.Drain();
-            }
-
-            var all = Task.WhenAll(open.Select(l => l.Released.Task));
-            try
-            {
-                await all.WaitAsync(options.Value.DrainTimeout, cancellationToken);
-            }
-            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-            {
-                foreach (var lease in _sessions.Values)
-                {
-                    lease.Abort();
-                }
-
-                await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
-            }
+            return;
         }
 
-        await base.StopAsync(cancellationToken);
+        LogDraining(_logger, open.Length, _options.Value.DrainTimeout.TotalSeconds);
+        foreach (var lease in open)
+        {
+            lease.Drain();
+        }
+
+        var all = Task.WhenAll(open.Select(l => l.Released.Task));
+        try
+        {
+            await all.WaitAsync(_options.Value.DrainTimeout, _time);
+        }
+        catch (TimeoutException)
+        {
+            foreach (var lease in _sessions.Values)
+            {
+                lease.Abort();
+            }
+
+            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(2), _time));
+        }
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Delay(Timeout.Infinite, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
