@@ -19,12 +19,15 @@ if [ $build -ne 0 ]; then
   echo "build failed" >&2
   status=1
 else
-  dotnet test VoiceAgent.sln --no-build -nologo --logger "trx" --results-directory "$results/trx" -- RunConfiguration.TestSessionTimeout=1500000
-  status=$?
+  # One project at a time, each into its own results folder, so result files never collide.
+  for project in tests/*/*.csproj; do
+    name=$(basename "$project" .csproj)
+    dotnet test "$project" --no-build -nologo --logger "trx" --results-directory "$results/trx/$name" -- RunConfiguration.TestSessionTimeout=1200000 || status=1
+  done
 fi
 
 passed=0; failed=0; skipped=0
-for f in "$results"/trx/*.trx; do
+for f in "$results"/trx/*/*.trx; do
   [ -e "$f" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$f" | head -n1)
   get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
