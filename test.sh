@@ -36,6 +36,8 @@ for f in "$results"/trx/*/*.trx; do
   skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
 [ $build -ne 0 ] && failed=$((failed + 1))
+# A test host that crashed leaves no failed count behind: count the aborted run as a failure.
+if [ $build -eq 0 ] && [ $status -ne 0 ] && [ "$failed" -eq 0 ]; then echo "a test run aborted" >&2; failed=1; fi
 [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ] && { echo "no test ran" >&2; status=1; failed=1; }
 line="tests: $passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
