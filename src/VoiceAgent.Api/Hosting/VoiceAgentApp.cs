@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using VoiceAgent.Api.Auth;
 using VoiceAgent.Api.Endpoints;
+using VoiceAgent.Api.Recorded;
 using VoiceAgent.Api.VoiceCall;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Tts;
@@ -38,6 +39,7 @@ public static partial class VoiceAgentApp
         services.AddSingleton<ConversationPipelineFactory>();
         services.AddSingleton(sp => new SynthesisCache(sp.GetRequiredService<IOptions<HttpApiOptions>>().Value.SynthesisCacheBytes));
         services.AddSingleton<ChatCompletionHandler>();
+        services.AddRecordedQuestionSockets(config);
 
         services.AddConversationStore(config);
         services.AddEmbeddedEngines(config);
@@ -61,6 +63,7 @@ public static partial class VoiceAgentApp
         app.MapOpenAIAudioEndpoints();
         app.MapSessionEndpoints();
         app.MapVoiceCall();
+        app.MapRecordedQuestionSockets();
         return app;
     }
 
