@@ -1,4 +1,5 @@
 using System.Text;
+using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using VoiceAgent.Pipeline.Frames;
 using VoiceAgent.Pipeline.Sessions;
@@ -26,7 +27,9 @@ public sealed partial class AnswerStreamer(RecordedQuestionServices services, Re
             messages[^1] = new ChatMessage(ChatRole.User, [new TextContent(question), new DataContent(image.Data, image.MediaType)]);
         }
 
-        await using var chain = services.Pipelines.StartReply(stored.Settings.Tts, withAudio: true, ct);
+        // The splitter consumes the LLM's text; the tap shows it to the client as it streams, ahead of its audio.
+        var tap = Channel.CreateBounded<ReplyTextFrame>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+        await using var chain = services.Pipelines.StartReply(stored.Settings.Tts, tap.Writer, ct);
         var tracker = new ReplyTracker(conversation, chain.Turns);
         var turn = chain.Turns.BeginTurn();
         conversation.BeginReply(turn, question);
@@ -36,15 +39,36 @@ public sealed partial class AnswerStreamer(RecordedQuestionServices services, Re
         var text = new StringBuilder();
         var (segments, chunks, bytes, ttsStarted) = (0, 0, 0L, false);
         PipelineError? ttsError = null;
-        while (await chain.Output.ReadAsync(ct) is { } frame)
+        Task<Frame?>? next = null;
+        Task<bool>? textWait = null;
+        while (true)
         {
+            await SendTextAsync(tap.Reader, text, chunkEvent, ct);
+            next ??= chain.Output.ReadAsync(ct).AsTask();
+            if (!next.IsCompleted && !tap.Reader.Completion.IsCompleted)
+            {
+                textWait ??= tap.Reader.WaitToReadAsync(ct).AsTask();
+                await Task.WhenAny(next, textWait);
+                if (textWait.IsCompleted)
+                {
+                    textWait = null;
+                }
+
+                continue;
+            }
+
+            // A frame is ready: the text it was made from went into the tap before it, so that text is sent first.
+            await SendTextAsync(tap.Reader, text, chunkEvent, ct);
+            var frame = await next;
+            next = null;
+            if (frame is null)
+            {
+                break;
+            }
+
             var finished = tracker.Delivered(frame);
             switch (frame)
             {
-                case ReplyTextFrame t:
-                    text.Append(t.Text);
-                    await events.SendAsync(RecordedEvents.ChatChunk(chunkEvent, t.Text, text.ToString()), ct);
-                    break;
                 case SentenceAudioStartedFrame:
                     segments++;
                     ttsStarted = await StartTtsAsync(ttsStarted, ct);
@@ -82,6 +106,15 @@ public sealed partial class AnswerStreamer(RecordedQuestionServices services, Re
         await events.SendAsync(RecordedEvents.AudioFinished(), ct);
         var chatOk = end.Error is null || ttsError is not null;
         return new AnswerResult(text, chatOk, chatOk && ttsError is null && chunks > 0, segments, chunks, bytes, saved, error);
+    }
+
+    private async Task SendTextAsync(ChannelReader<ReplyTextFrame> tap, StringBuilder text, string chunkEvent, CancellationToken ct)
+    {
+        while (tap.TryRead(out var piece))
+        {
+            text.Append(piece.Text);
+            await events.SendAsync(RecordedEvents.ChatChunk(chunkEvent, piece.Text, text.ToString()), ct);
+        }
     }
 
     private async Task<bool> StartTtsAsync(bool started, CancellationToken ct)
