@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using VoiceAgent.Api.Auth;
 using VoiceAgent.Api.Endpoints;
 using VoiceAgent.Api.Observability;
+using VoiceAgent.Api.Recorded;
 using VoiceAgent.Api.VoiceCall;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Tts;
@@ -43,6 +44,7 @@ public static partial class VoiceAgentApp
         services.AddSingleton<ConversationPipelineFactory>();
         services.AddSingleton(sp => new SynthesisCache(sp.GetRequiredService<IOptions<HttpApiOptions>>().Value.SynthesisCacheBytes));
         services.AddSingleton<ChatCompletionHandler>();
+        services.AddRecordedQuestionSockets(config);
 
         services.AddConversationStore(config);
         services.AddEmbeddedEngines(config);
@@ -70,6 +72,7 @@ public static partial class VoiceAgentApp
         app.MapSessionEndpoints();
         app.MapVoiceCall();
         app.MapMetrics();
+        app.MapRecordedQuestionSockets();
         return app;
     }
 

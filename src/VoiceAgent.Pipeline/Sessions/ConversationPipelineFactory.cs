@@ -1,8 +1,10 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VoiceAgent.Pipeline.Asr;
 using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Pipeline.Frames;
 using VoiceAgent.Pipeline.Llm;
 using VoiceAgent.Pipeline.Text;
 using VoiceAgent.Pipeline.Turns;
@@ -58,7 +60,13 @@ public sealed class ConversationPipelineFactory(
     }
 
     /// <summary>LLM → splitter → TTS (or the LLM alone for a text-only reply) for one request.</summary>
-    public StageChain StartReply(TtsSettings? voice, bool withAudio, CancellationToken requestToken)
+    public StageChain StartReply(TtsSettings? voice, bool withAudio, CancellationToken requestToken) => StartReply(voice, withAudio, null, requestToken);
+
+    /// <summary>LLM → splitter → TTS, with each piece of the LLM's text also copied to <paramref name="textTap"/> as it streams.</summary>
+    public StageChain StartReply(TtsSettings? voice, ChannelWriter<ReplyTextFrame> textTap, CancellationToken requestToken) =>
+        StartReply(voice, true, textTap, requestToken);
+
+    private StageChain StartReply(TtsSettings? voice, bool withAudio, ChannelWriter<ReplyTextFrame>? textTap, CancellationToken requestToken)
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(requestToken);
         var turns = new TurnManager(cts.Token, _time);
@@ -71,12 +79,17 @@ public sealed class ConversationPipelineFactory(
         }
 
         var speech = SpeechOptions(voice);
-        StageLink[] stages =
+        List<StageLink> stages =
         [
             llmStage,
             new("splitter", new SentenceSplitterStage(turns, o.Splitter).RunAsync, TextCapacity),
             new("tts", new TtsStage(tts, turns, timeline, o.Output, resamplers, () => speech, loggers.CreateLogger<TtsStage>()).RunAsync, SentenceCapacity),
         ];
+        if (textTap is not null)
+        {
+            stages.Insert(1, new("text-tap", new ReplyTextTapStage(textTap).RunAsync, TextCapacity));
+        }
+
         return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts);
     }
 

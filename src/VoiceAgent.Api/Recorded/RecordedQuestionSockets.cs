@@ -1,0 +1,68 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Options;
+using VoiceAgent.Api.Auth;
+using VoiceAgent.Pipeline.Sessions;
+
+namespace VoiceAgent.Api.Recorded;
+
+/// <summary>
+/// The recorded-question sockets of PROTOCOLS.md §6 (seed 003): <c>/v1/chat/audio</c> and <c>/v1/chat/vlm</c>.
+/// Auth as the voice call (header or <c>?token=</c>), admission by <see cref="SessionSupervisor"/>.
+/// </summary>
+public static class RecordedQuestionSockets
+{
+    /// <summary>Options (validated at start-up), upload storage and its retention, and the vision capability.</summary>
+    public static IServiceCollection AddRecordedQuestionSockets(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RecordedOptions>().Bind(configuration.GetSection(RecordedOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), "VoiceAgent:Recorded is invalid: see RecordedOptions.Validate.")
+            .ValidateOnStart();
+        services.AddSingleton(_ => VisionCapability.From(configuration));
+        services.AddSingleton<UploadStorage>();
+        services.AddSingleton<UploadRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<UploadRetention>());
+        services.AddSingleton<RecordedQuestionServices>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapRecordedQuestionSockets(this IEndpointRouteBuilder app)
+    {
+        app.Map("/v1/chat/audio", (HttpContext context, RecordedQuestionServices services, SessionSupervisor supervisor) =>
+            HandleAsync(context, services, supervisor, (socket, lease, id) => new AudioQuestionConnection(socket, lease, services, id))).RequireApiKey(allowQueryToken: true);
+        app.Map("/v1/chat/vlm", (HttpContext context, RecordedQuestionServices services, SessionSupervisor supervisor) =>
+            HandleAsync(context, services, supervisor, (socket, lease, id) => new VlmQuestionConnection(socket, lease, services, id))).RequireApiKey(allowQueryToken: true);
+        return app;
+    }
+
+    private static async Task HandleAsync(HttpContext context, RecordedQuestionServices services, SessionSupervisor supervisor, Func<WebSocket, SessionLease, string, RecordedConnection> connect)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("This endpoint speaks WebSocket only.");
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        if (!supervisor.TryAdmit("recorded", out var lease))
+        {
+            var status = supervisor.IsStopping ? WebSocketCloseStatus.EndpointUnavailable : (WebSocketCloseStatus)1013;
+            await socket.CloseOutputAsync(status, supervisor.IsStopping ? "service shutting down" : "service at capacity, try again later", context.RequestAborted);
+            return;
+        }
+
+        using (lease)
+        {
+            var requested = context.Request.Query["session_id"].ToString();
+            var id = SessionIdFormat.IsValid(requested) ? requested : SessionIdFormat.NewId();
+            var connection = connect(socket, lease!, id);
+            if (requested.Length > 0 && id != requested)
+            {
+                // Told after 'connected', which names the id actually used.
+                connection.InvalidQuerySessionId = true;
+            }
+
+            await connection.RunAsync(context.RequestAborted);
+        }
+    }
+}
