@@ -1,13 +1,14 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using VoiceAgent.Api.Auth;
+using VoiceAgent.Api.Hosting;
 using VoiceAgent.Pipeline.Sessions;
 
 namespace VoiceAgent.Api.Recorded;
 
 /// <summary>
 /// The recorded-question sockets of PROTOCOLS.md §6 (seed 003): <c>/v1/chat/audio</c> and <c>/v1/chat/vlm</c>.
-/// Auth as the voice call (header or <c>?token=</c>), admission by <see cref="SessionSupervisor"/>.
+/// Auth by the bearer header (<c>?token=</c> is for the browser voice call only), origin check, per-key call limit, admission by <see cref="SessionSupervisor"/>.
 /// </summary>
 public static class RecordedQuestionSockets
 {
@@ -28,9 +29,9 @@ public static class RecordedQuestionSockets
     public static IEndpointRouteBuilder MapRecordedQuestionSockets(this IEndpointRouteBuilder app)
     {
         app.Map("/v1/chat/audio", (HttpContext context, RecordedQuestionServices services, SessionSupervisor supervisor) =>
-            HandleAsync(context, services, supervisor, (socket, lease, id) => new AudioQuestionConnection(socket, lease, services, id))).RequireApiKey(allowQueryToken: true);
+            HandleAsync(context, services, supervisor, (socket, lease, id) => new AudioQuestionConnection(socket, lease, services, id))).RequireApiKey().RequireRateLimiting(RateLimits.Calls);
         app.Map("/v1/chat/vlm", (HttpContext context, RecordedQuestionServices services, SessionSupervisor supervisor) =>
-            HandleAsync(context, services, supervisor, (socket, lease, id) => new VlmQuestionConnection(socket, lease, services, id))).RequireApiKey(allowQueryToken: true);
+            HandleAsync(context, services, supervisor, (socket, lease, id) => new VlmQuestionConnection(socket, lease, services, id))).RequireApiKey().RequireRateLimiting(RateLimits.Calls);
         return app;
     }
 
@@ -40,6 +41,13 @@ public static class RecordedQuestionSockets
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsync("This endpoint speaks WebSocket only.");
+            return;
+        }
+
+        if (!OriginCheck.IsAllowed(context.Request, context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.AllowedOrigins))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync("This origin may not open sockets here (VoiceAgent:Limits:AllowedOrigins).");
             return;
         }
 
