@@ -41,6 +41,7 @@ public static partial class VoiceAgentApp
 
         services.AddConversationStore(config);
         services.AddEmbeddedEngines(config);
+        services.AddInstantEngines(config);
         services.AddConfiguredEngines(config);
         services.AddSingleton<EngineHealth>();
         services.AddSingleton<EngineWarmUp>();
