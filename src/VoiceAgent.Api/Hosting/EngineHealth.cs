@@ -1,9 +1,17 @@
 namespace VoiceAgent.Api.Hosting;
 
 /// <summary>Whether each configured engine can run: checked at start-up (fail fast) and by <c>/health</c>.</summary>
-public sealed class EngineHealth(IEnumerable<EngineCheck> checks)
+/// <remarks>
+/// Several providers register a check for the same stage; only the configured provider's
+/// (<c>VoiceAgent:{Stage}:Provider</c>, default Embedded) is run, so an engine that is not used cannot fail the service.
+/// </remarks>
+public sealed class EngineHealth(IEnumerable<EngineCheck> checks, IConfiguration configuration)
 {
-    private readonly EngineCheck[] _checks = [.. checks];
+    private static readonly string[] Stages = ["vad", "asr", "llm", "tts"];
+
+    private readonly EngineCheck[] _checks = [.. checks.Where(c =>
+        !Stages.Contains(c.Stage)
+        || string.Equals(c.Provider, configuration[$"VoiceAgent:{c.Stage}:Provider"] ?? EngineRegistration.Embedded, StringComparison.OrdinalIgnoreCase))];
 
     public IReadOnlyList<EngineStatus> Check() =>
         [.. _checks.Select(c =>
