@@ -49,6 +49,7 @@ public static partial class VoiceAgentApp
         services.AddConversationStore(config);
         services.AddEmbeddedEngines(config);
         services.AddOpenAIEngines(config);
+        services.AddInstantEngines(config);
         services.AddConfiguredEngines(config);
         services.AddSingleton<EngineHealth>();
         services.AddSingleton<EngineWarmUp>();

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using VoiceAgent.Harness.Cli;
+
+var root = new RootCommand("VoiceAgent test harness: voice calls from a WAV file or the microphone, and load tests, against /chat/voice_call.")
+{
+    CallCommand.Create(),
+    LoadCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
