@@ -5,6 +5,8 @@ mode=${1:-run}
 
 # Native engines the service loads at start-up.
 pkgs=(libwebrtc-audio-processing1 libpocketsphinx3 pocketsphinx-en-us libespeak-ng1 espeak-ng-data libsoxr0)
+# The mic test harness plays and captures through PortAudio.
+pkgs+=(libportaudio2)
 if [ "$mode" = test ]; then
   # Speech for tests (flite, espeak-ng), audio conversion (sox), a real PostgreSQL for the store tests.
   pkgs+=(flite espeak-ng sox postgresql)
