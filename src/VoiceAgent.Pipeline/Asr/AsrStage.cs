@@ -17,58 +17,51 @@ public sealed partial class AsrStage(ISpeechToTextClient recognizer, TurnTimelin
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
-    public async Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    public Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
-        Exception? failure = null;
-        Utterance? utterance = null;
-        try
-        {
-            await foreach (var frame in input.ReadAllAsync(cancellationToken))
+        var current = new UtteranceSlot();
+        return FrameLoop.RunAsync(
+            input,
+            output,
+            frame => HandleAsync(frame, current, output, cancellationToken),
+            cancellationToken,
+            beforeComplete: async () =>
             {
-                switch (frame)
+                // The recognition task may still write its result: end it before the output closes.
+                if (current.Utterance is { } open)
                 {
-                    case UserSpeechStartedFrame started:
-                        if (utterance is not null)
-                        {
-                            await utterance.FinishAsync();
-                        }
-
-                        utterance = Start(started.Turn, output, cancellationToken);
-                        await output.WriteAsync(frame, cancellationToken);
-                        break;
-                    case UserAudioFrame audio when utterance?.Turn == audio.Turn:
-                        await utterance.WriteAsync(audio.Pcm, cancellationToken);
-                        break;
-                    case UserAudioFrame:
-                        break;
-                    case UserSpeechEndedFrame ended when utterance?.Turn == ended.Turn:
-                        await utterance.FinishAsync();
-                        utterance = null;
-                        await output.WriteAsync(frame, cancellationToken);
-                        break;
-                    default:
-                        await output.WriteAsync(frame, cancellationToken);
-                        break;
+                    await open.AbandonAsync();
                 }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-        finally
-        {
-            if (utterance is not null)
-            {
-                await utterance.AbandonAsync();
-            }
+            });
+    }
 
-            output.TryComplete(failure);
+    private async ValueTask HandleAsync(Frame frame, UtteranceSlot current, ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    {
+        var utterance = current.Utterance;
+        switch (frame)
+        {
+            case UserSpeechStartedFrame started:
+                if (utterance is not null)
+                {
+                    await utterance.FinishAsync();
+                }
+
+                current.Utterance = Start(started.Turn, output, cancellationToken);
+                await output.WriteAsync(frame, cancellationToken);
+                break;
+            case UserAudioFrame audio when utterance?.Turn == audio.Turn:
+                await utterance.WriteAsync(audio.Pcm, cancellationToken);
+                break;
+            case UserAudioFrame:
+                break;
+            case UserSpeechEndedFrame ended when utterance?.Turn == ended.Turn:
+                await utterance.FinishAsync();
+                current.Utterance = null;
+                await output.WriteAsync(frame, cancellationToken);
+                break;
+            default:
+                await output.WriteAsync(frame, cancellationToken);
+                break;
         }
     }
 
@@ -120,6 +113,12 @@ public sealed partial class AsrStage(ISpeechToTextClient recognizer, TurnTimelin
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speech recognition failed in turn {Turn}")]
     private static partial void LogRecognitionFailed(ILogger logger, long turn, Exception exception);
+
+    /// <summary>The utterance in progress, if any; shared by the loop and its clean-up.</summary>
+    private sealed class UtteranceSlot
+    {
+        public Utterance? Utterance { get; set; }
+    }
 
     private sealed class Utterance(TurnId turn, Pipe pipe, Task recognition)
     {

@@ -18,53 +18,36 @@ public sealed partial class LlmStage(IChatClient chat, TurnManager turns, TurnTi
     private readonly LlmStageOptions _options = options ?? new LlmStageOptions();
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
-    public async Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
-        Exception? failure = null;
-        try
-        {
-            await foreach (var frame in input.ReadAllAsync(cancellationToken))
-            {
-                switch (frame)
-                {
-                    case TranscriptFrame { IsFinal: true } t when conversation is not null:
-                        await output.WriteAsync(frame, cancellationToken);
-                        if (!string.IsNullOrWhiteSpace(t.Text) && !turns.IsStale(t.Turn))
-                        {
-                            turns.ReplyStarted(t.Turn);
-                            conversation.BeginReply(t.Turn, t.Text);
-                            await StreamAsync(t.Turn, conversation.BuildRequest(t.Text), conversation.ChatOptions(), output, cancellationToken);
-                        }
+    public Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken) =>
+        FrameLoop.RunAsync(input, output, frame => HandleAsync(frame, output, cancellationToken), cancellationToken);
 
-                        break;
-                    case ChatRequestFrame request:
-                        turns.ReplyStarted(request.Turn);
-                        await StreamAsync(request.Turn, request.Messages, request.Options, output, cancellationToken);
-                        break;
-                    case SayFrame say:
-                        turns.ReplyStarted(say.Turn);
-                        timeline.Mark(say.Turn, TurnMilestone.LlmFirstToken);
-                        await output.WriteAsync(new ReplyTextFrame(say.Turn, say.Text), cancellationToken);
-                        await output.WriteAsync(new ReplyEndFrame(say.Turn, "stop"), cancellationToken);
-                        break;
-                    default:
-                        await output.WriteAsync(frame, cancellationToken);
-                        break;
+    private async ValueTask HandleAsync(Frame frame, ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    {
+        switch (frame)
+        {
+            case TranscriptFrame { IsFinal: true } t when conversation is not null:
+                await output.WriteAsync(frame, cancellationToken);
+                if (!string.IsNullOrWhiteSpace(t.Text) && !turns.IsStale(t.Turn))
+                {
+                    turns.ReplyStarted(t.Turn);
+                    conversation.BeginReply(t.Turn, t.Text);
+                    await StreamAsync(t.Turn, conversation.BuildRequest(t.Text), conversation.ChatOptions(), output, cancellationToken);
                 }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-        finally
-        {
-            output.TryComplete(failure);
+
+                break;
+            case ChatRequestFrame request:
+                turns.ReplyStarted(request.Turn);
+                await StreamAsync(request.Turn, request.Messages, request.Options, output, cancellationToken);
+                break;
+            case SayFrame say:
+                turns.ReplyStarted(say.Turn);
+                timeline.Mark(say.Turn, TurnMilestone.LlmFirstToken);
+                await output.WriteAsync(new ReplyTextFrame(say.Turn, say.Text), cancellationToken);
+                await output.WriteAsync(new ReplyEndFrame(say.Turn, "stop"), cancellationToken);
+                break;
+            default:
+                await output.WriteAsync(frame, cancellationToken);
+                break;
         }
     }
 

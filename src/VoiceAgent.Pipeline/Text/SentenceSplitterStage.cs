@@ -11,69 +11,54 @@ namespace VoiceAgent.Pipeline.Text;
 /// </summary>
 public sealed class SentenceSplitterStage(TurnManager turns, SentenceSplitterOptions? options = null)
 {
-    public async Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    public Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
-        Exception? failure = null;
         var reply = new ReplyText(options ?? new SentenceSplitterOptions());
         var sentences = new List<string>();
-        try
+        return FrameLoop.RunAsync(input, output, frame => HandleAsync(frame, reply, sentences, output, cancellationToken), cancellationToken);
+    }
+
+    private async ValueTask HandleAsync(Frame frame, ReplyText reply, List<string> sentences, ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    {
+        if (frame is TurnFrame tf && turns.IsStale(tf.Turn))
         {
-            await foreach (var frame in input.ReadAllAsync(cancellationToken))
-            {
-                if (frame is TurnFrame tf && turns.IsStale(tf.Turn))
+            return;
+        }
+
+        switch (frame)
+        {
+            case ReplyTextFrame text:
+                reply.StartIfNew(text.Turn);
+                sentences.Clear();
+                reply.Append(text.Text, sentences);
+                foreach (var s in sentences)
                 {
-                    continue;
+                    await output.WriteAsync(reply.ToFrame(text.Turn, s), cancellationToken);
                 }
 
-                switch (frame)
+                break;
+            case ReplyEndFrame end:
+                if (reply.Turn == end.Turn)
                 {
-                    case ReplyTextFrame text:
-                        reply.StartIfNew(text.Turn);
-                        sentences.Clear();
-                        reply.Append(text.Text, sentences);
-                        foreach (var s in sentences)
-                        {
-                            await output.WriteAsync(reply.ToFrame(text.Turn, s), cancellationToken);
-                        }
-
-                        break;
-                    case ReplyEndFrame end:
-                        if (reply.Turn == end.Turn)
-                        {
-                            foreach (var s in reply.Flush())
-                            {
-                                await output.WriteAsync(reply.ToFrame(end.Turn, s), cancellationToken);
-                            }
-                        }
-
-                        if (end.Error is not null && !string.IsNullOrWhiteSpace(end.SpokenFailure))
-                        {
-                            var spoken = end.SpokenFailure.Trim();
-                            var lead = reply.Turn == end.Turn && reply.HasEmitted ? " " : "";
-                            await output.WriteAsync(new SentenceFrame(end.Turn, lead + spoken, SpeechTextCleaner.Clean(spoken)), cancellationToken);
-                        }
-
-                        reply.StartIfNew(TurnId.None);
-                        await output.WriteAsync(frame, cancellationToken);
-                        break;
-                    default:
-                        await output.WriteAsync(frame, cancellationToken);
-                        break;
+                    foreach (var s in reply.Flush())
+                    {
+                        await output.WriteAsync(reply.ToFrame(end.Turn, s), cancellationToken);
+                    }
                 }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-        finally
-        {
-            output.TryComplete(failure);
+
+                if (end.Error is not null && !string.IsNullOrWhiteSpace(end.SpokenFailure))
+                {
+                    var spoken = end.SpokenFailure.Trim();
+                    var lead = reply.Turn == end.Turn && reply.HasEmitted ? " " : "";
+                    await output.WriteAsync(new SentenceFrame(end.Turn, lead + spoken, SpeechTextCleaner.Clean(spoken)), cancellationToken);
+                }
+
+                reply.StartIfNew(TurnId.None);
+                await output.WriteAsync(frame, cancellationToken);
+                break;
+            default:
+                await output.WriteAsync(frame, cancellationToken);
+                break;
         }
     }
 

@@ -24,68 +24,51 @@ public sealed partial class TtsStage(
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly AudioFormat _format = options.OutputFormat;
 
-    public async Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    public Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
-        Exception? failure = null;
-        var replyTurn = TurnId.None;
-        var replyOffset = TimeSpan.Zero;
-        var failedTurn = TurnId.None;
-        try
+        var reply = new ReplyClock();
+        return FrameLoop.RunAsync(input, output, frame => HandleAsync(frame, reply, output, cancellationToken), cancellationToken);
+    }
+
+    private async ValueTask HandleAsync(Frame frame, ReplyClock reply, ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    {
+        if (frame is TurnFrame tf && turns.IsStale(tf.Turn))
         {
-            await foreach (var frame in input.ReadAllAsync(cancellationToken))
-            {
-                if (frame is TurnFrame tf && turns.IsStale(tf.Turn))
+            return;
+        }
+
+        switch (frame)
+        {
+            case SentenceFrame sentence when sentence.Turn != reply.FailedTurn:
+                if (sentence.Turn != reply.Turn)
                 {
-                    continue;
+                    (reply.Turn, reply.Offset) = (sentence.Turn, TimeSpan.Zero);
                 }
 
-                switch (frame)
+                try
                 {
-                    case SentenceFrame sentence when sentence.Turn != failedTurn:
-                        if (sentence.Turn != replyTurn)
-                        {
-                            (replyTurn, replyOffset) = (sentence.Turn, TimeSpan.Zero);
-                        }
-
-                        try
-                        {
-                            replyOffset += await SpeakAsync(sentence, replyOffset, output);
-                        }
-                        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                        {
-                            // The turn was interrupted mid-sentence: what was not sent is dropped.
-                        }
-                        catch (Exception ex) when (ex is not OperationCanceledException)
-                        {
-                            LogSynthesisFailed(_logger, sentence.Turn.Value, ex);
-                            failedTurn = sentence.Turn;
-                            await output.WriteAsync(new ErrorFrame(sentence.Turn, PipelineError.EngineFailed("Speech synthesis", ex.Message)), cancellationToken);
-                        }
-
-                        break;
-                    case SentenceFrame:
-                        break;
-                    case ReplyEndFrame end when end.Turn == failedTurn && end.Error is null:
-                        await output.WriteAsync(end with { FinishReason = "error", Error = PipelineError.EngineFailed("Speech synthesis", "see the earlier error") }, cancellationToken);
-                        break;
-                    default:
-                        await output.WriteAsync(frame, cancellationToken);
-                        break;
+                    reply.Offset += await SpeakAsync(sentence, reply.Offset, output);
                 }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-        finally
-        {
-            output.TryComplete(failure);
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The turn was interrupted mid-sentence: what was not sent is dropped.
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogSynthesisFailed(_logger, sentence.Turn.Value, ex);
+                    reply.FailedTurn = sentence.Turn;
+                    await output.WriteAsync(new ErrorFrame(sentence.Turn, PipelineError.EngineFailed("Speech synthesis", ex.Message)), cancellationToken);
+                }
+
+                break;
+            case SentenceFrame:
+                break;
+            case ReplyEndFrame end when end.Turn == reply.FailedTurn && end.Error is null:
+                await output.WriteAsync(end with { FinishReason = "error", Error = PipelineError.EngineFailed("Speech synthesis", "see the earlier error") }, cancellationToken);
+                break;
+            default:
+                await output.WriteAsync(frame, cancellationToken);
+                break;
         }
     }
 
@@ -194,6 +177,16 @@ public sealed partial class TtsStage(
         scratch.Clear();
         resampler.Process(samples, scratch);
         return Pcm16.AsBytes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(scratch));
+    }
+
+    /// <summary>The reply being spoken: its turn, how much of its audio was sent, and the turn whose synthesis failed.</summary>
+    private sealed class ReplyClock
+    {
+        public TurnId Turn { get; set; } = TurnId.None;
+
+        public TimeSpan Offset { get; set; }
+
+        public TurnId FailedTurn { get; set; } = TurnId.None;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speech synthesis failed in turn {Turn}")]

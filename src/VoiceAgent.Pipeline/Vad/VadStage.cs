@@ -17,82 +17,87 @@ public sealed class VadStage(IVoiceActivityDetectorFactory detectors, IResampler
 
     public async Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
-        Exception? failure = null;
         var frameBytes = _format.BytesFor(options.FrameMs);
         using var detector = detectors.Create(SampleRate, options.FrameMs);
-        var endpointer = new VadEndpointer(options, frameBytes);
-        var framer = new AudioFramer(frameBytes);
-        var converter = new InputConverter(resamplers, SampleRate);
-        var turn = TurnId.None;
-        long frames = 0;
-        try
+        using var converter = new InputConverter(resamplers, SampleRate);
+        var call = new CallAudio(detector, new VadEndpointer(options, frameBytes), new AudioFramer(frameBytes), converter);
+        await FrameLoop.RunAsync(input, output, frame => HandleAsync(frame, call, output, cancellationToken), cancellationToken);
+    }
+
+    private async ValueTask HandleAsync(Frame frame, CallAudio call, ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    {
+        switch (frame)
         {
-            await foreach (var frame in input.ReadAllAsync(cancellationToken))
-            {
-                switch (frame)
+            case InputAudioFrame audio:
+                foreach (var next in Process(call, audio))
                 {
-                    case InputAudioFrame audio:
-                        framer.Append(converter.Convert(audio.Audio));
-                        while (framer.TryReadFrame(out var pcm))
-                        {
-                            frames++;
-                            var isSpeech = detector.IsSpeech(Pcm16.AsSamples(pcm));
-                            var ev = endpointer.Process(pcm, isSpeech, turns.AgentActive);
-                            var streamTime = TimeSpan.FromMilliseconds(frames * options.FrameMs);
-                            var next = ev switch
-                            {
-                                EndpointerEvent.SpeechStarted => Started(ref turn, endpointer, streamTime),
-                                EndpointerEvent.Speech => [new UserAudioFrame(turn, pcm.ToArray())],
-                                EndpointerEvent.SpeechEnded => Ended(turn, streamTime - TimeSpan.FromMilliseconds(options.EndSilenceMs)),
-                                _ => [],
-                            };
-                            foreach (var f in next)
-                            {
-                                await output.WriteAsync(f, cancellationToken);
-                            }
-                        }
-
-                        break;
-                    case EndOfInputFrame:
-                        if (endpointer.InSpeech)
-                        {
-                            endpointer.Reset();
-                            await output.WriteAsync(Ended(turn, TimeSpan.FromMilliseconds(frames * options.FrameMs))[0], cancellationToken);
-                        }
-
-                        await output.WriteAsync(frame, cancellationToken);
-                        break;
-                    default:
-                        await output.WriteAsync(frame, cancellationToken);
-                        break;
+                    await output.WriteAsync(next, cancellationToken);
                 }
+
+                break;
+            case EndOfInputFrame:
+                if (call.Endpointer.InSpeech)
+                {
+                    call.Endpointer.Reset();
+                    await output.WriteAsync(Ended(call.Turn, TimeSpan.FromMilliseconds(call.Frames * options.FrameMs)), cancellationToken);
+                }
+
+                await output.WriteAsync(frame, cancellationToken);
+                break;
+            default:
+                await output.WriteAsync(frame, cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>Frames the chunk and runs detector and endpointer on each frame; returns what the turn boundaries produce.</summary>
+    private List<Frame> Process(CallAudio call, InputAudioFrame audio)
+    {
+        var produced = new List<Frame>();
+        call.Framer.Append(call.Converter.Convert(audio.Audio));
+        while (call.Framer.TryReadFrame(out var pcm))
+        {
+            call.Frames++;
+            var isSpeech = call.Detector.IsSpeech(Pcm16.AsSamples(pcm));
+            var streamTime = TimeSpan.FromMilliseconds(call.Frames * options.FrameMs);
+            switch (call.Endpointer.Process(pcm, isSpeech, turns.AgentActive))
+            {
+                case EndpointerEvent.SpeechStarted:
+                    call.Turn = turns.BeginTurn();
+                    produced.Add(new UserSpeechStartedFrame(call.Turn, streamTime));
+                    produced.Add(new UserAudioFrame(call.Turn, call.Endpointer.PendingAudio.ToArray()));
+                    break;
+                case EndpointerEvent.Speech:
+                    produced.Add(new UserAudioFrame(call.Turn, pcm.ToArray()));
+                    break;
+                case EndpointerEvent.SpeechEnded:
+                    produced.Add(Ended(call.Turn, streamTime - TimeSpan.FromMilliseconds(options.EndSilenceMs)));
+                    break;
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-        finally
-        {
-            converter.Dispose();
-            output.TryComplete(failure);
-        }
+
+        return produced;
     }
 
-    private Frame[] Started(ref TurnId turn, VadEndpointer endpointer, TimeSpan streamTime)
-    {
-        turn = turns.BeginTurn();
-        return [new UserSpeechStartedFrame(turn, streamTime), new UserAudioFrame(turn, endpointer.PendingAudio.ToArray())];
-    }
-
-    private Frame[] Ended(TurnId turn, TimeSpan speechEnd)
+    private UserSpeechEndedFrame Ended(TurnId turn, TimeSpan speechEnd)
     {
         timeline.Mark(turn, TurnMilestone.Start);
-        return [new UserSpeechEndedFrame(turn, speechEnd)];
+        return new UserSpeechEndedFrame(turn, speechEnd);
+    }
+
+    /// <summary>The audio state of one call: detector, endpointer, framer, input converter, the turn and the frame count.</summary>
+    private sealed class CallAudio(IVoiceActivityDetector detector, VadEndpointer endpointer, AudioFramer framer, InputConverter converter)
+    {
+        public IVoiceActivityDetector Detector { get; } = detector;
+
+        public VadEndpointer Endpointer { get; } = endpointer;
+
+        public AudioFramer Framer { get; } = framer;
+
+        public InputConverter Converter { get; } = converter;
+
+        public TurnId Turn { get; set; } = TurnId.None;
+
+        public long Frames { get; set; }
     }
 }
