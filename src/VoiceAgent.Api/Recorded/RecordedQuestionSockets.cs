@@ -37,33 +37,18 @@ public static class RecordedQuestionSockets
 
     private static async Task HandleAsync(HttpContext context, RecordedQuestionServices services, SessionSupervisor supervisor, Func<WebSocket, SessionLease, string, RecordedConnection> connect)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        if (await WebSocketAdmission.AcceptAsync(context, "recorded") is not { } admitted)
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync("This endpoint speaks WebSocket only.");
             return;
         }
 
-        if (!OriginCheck.IsAllowed(context.Request, context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.AllowedOrigins))
-        {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.Response.WriteAsync("This origin may not open sockets here (VoiceAgent:Limits:AllowedOrigins).");
-            return;
-        }
-
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        if (!supervisor.TryAdmit("recorded", out var lease))
-        {
-            var status = supervisor.IsStopping ? WebSocketCloseStatus.EndpointUnavailable : (WebSocketCloseStatus)1013;
-            await socket.CloseOutputAsync(status, supervisor.IsStopping ? "service shutting down" : "service at capacity, try again later", context.RequestAborted);
-            return;
-        }
-
+        var (socket, lease) = admitted;
+        using var owned = socket;
         using (lease)
         {
             var requested = context.Request.Query["session_id"].ToString();
             var id = SessionIdFormat.IsValid(requested) ? requested : SessionIdFormat.NewId();
-            var connection = connect(socket, lease!, id);
+            var connection = connect(socket, lease, id);
             if (requested.Length > 0 && id != requested)
             {
                 // Told after 'connected', which names the id actually used.

@@ -17,41 +17,24 @@ public static partial class VoiceCallEndpoint
 
     private static async Task HandleAsync(
         HttpContext context,
-        SessionSupervisor supervisor,
         ConversationPipelineFactory pipelines,
         IConversationStore store,
         IOptions<VoiceCallOptions> options,
-        IOptions<LimitsOptions> limits,
         PipelineMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggers)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        if (await WebSocketAdmission.AcceptAsync(context, "call") is not { } admitted)
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync("This endpoint speaks WebSocket only.");
             return;
         }
 
-        if (!OriginCheck.IsAllowed(context.Request, limits.Value.AllowedOrigins))
-        {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.Response.WriteAsync("This origin may not open voice calls (VoiceAgent:Limits:AllowedOrigins).");
-            return;
-        }
-
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        if (!supervisor.TryAdmit("call", out var lease))
-        {
-            var status = supervisor.IsStopping ? WebSocketCloseStatus.EndpointUnavailable : (WebSocketCloseStatus)1013;
-            await socket.CloseOutputAsync(status, supervisor.IsStopping ? "service shutting down" : "service at capacity, try again later", context.RequestAborted);
-            return;
-        }
-
+        var (socket, lease) = admitted;
+        using var owned = socket;
         using (lease)
         {
             var logger = loggers.CreateLogger("VoiceAgent.VoiceCall");
-            using var scope = logger.BeginScope(new Dictionary<string, object> { ["CallId"] = lease!.Id });
+            using var scope = logger.BeginScope(new Dictionary<string, object> { ["CallId"] = lease.Id });
             metrics.SessionStarted("call");
             try
             {
