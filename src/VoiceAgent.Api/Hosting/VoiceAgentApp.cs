@@ -55,6 +55,7 @@ public static partial class VoiceAgentApp
         }
 
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        app.UseVoiceCallPage();
         app.MapHealthEndpoints();
         app.MapChatEndpoints();
         app.MapOpenAIAudioEndpoints();
