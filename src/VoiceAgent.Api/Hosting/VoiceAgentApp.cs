@@ -49,13 +49,14 @@ public static partial class VoiceAgentApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // The browser page comes first: plain files that need no key (the page asks for one; the API checks it).
+        app.UseVoiceCallPage();
         if (app.Services.GetRequiredService<ApiKeyValidator>().Open)
         {
             LogOpenAuth(app.Logger);
         }
 
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
-        app.UseVoiceCallPage();
         app.MapHealthEndpoints();
         app.MapChatEndpoints();
         app.MapOpenAIAudioEndpoints();
