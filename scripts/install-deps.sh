@@ -6,8 +6,11 @@ mode=${1:-run}
 # Native engines the service loads at start-up.
 pkgs=(libwebrtc-audio-processing1 libpocketsphinx3 pocketsphinx-en-us libespeak-ng1 espeak-ng-data libsoxr0)
 if [ "$mode" = test ]; then
-  # Speech for tests (flite, espeak-ng), audio conversion (sox), a real PostgreSQL for the store tests.
-  pkgs+=(flite espeak-ng sox postgresql)
+  # Speech for tests (flite, espeak-ng), audio conversion (sox), a real PostgreSQL for the store tests,
+  # and a real browser for the voice-call page test (driven by node; see tests/browser).
+  pkgs+=(flite espeak-ng sox postgresql chromium)
+  # Any Node.js 18 or later will do; Debian's only when there is none (another packaging may own `node`).
+  command -v node >/dev/null || pkgs+=(nodejs npm)
 fi
 
 missing=()
