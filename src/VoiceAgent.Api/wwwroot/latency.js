@@ -5,6 +5,7 @@ const COLUMNS = ['asr_final', 'llm_first_token', 'first_audio'];
 export class LatencyTable {
   constructor(body) {
     this.body = body;
+    this.placeholder = body.querySelector('tr.none');
   }
 
   add(turnId, latency) {
@@ -19,6 +20,7 @@ export class LatencyTable {
       cell.textContent = typeof ms === 'number' ? `${Math.round(ms)} ms` : '—';
       row.append(cell);
     }
+    this.placeholder?.remove();
     this.body.prepend(row);
     while (this.body.rows.length > 20) {
       this.body.deleteRow(-1);
@@ -26,6 +28,6 @@ export class LatencyTable {
   }
 
   clear() {
-    this.body.replaceChildren();
+    this.body.replaceChildren(...(this.placeholder ? [this.placeholder] : []));
   }
 }

@@ -140,7 +140,7 @@ export class VoiceCall {
 
 /** What a close means for the person on the call. `level` is 'info' or 'error'. */
 export function describeClose({ code, reason, hungUp }) {
-  const why = reason ? ` (${reason})` : '';
+  const why = reason ? ` (${reason.replace(/\.$/, '')})` : '';
   switch (code) {
     case 1000:
       return { level: 'info', text: hungUp ? 'Call ended.' : `The service ended the call${why}.` };
