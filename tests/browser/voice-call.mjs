@@ -1,5 +1,6 @@
 // One voice call through the real page in Debian's chromium, with a WAV file as the microphone.
-// Usage: node voice-call.mjs <page url> <question.wav> <screenshot.png>
+// Usage: node voice-call.mjs <page url> <question.wav> <screenshot.png> [turns]
+// Waits until `turns` turns (default 1) have ended and the agent's audio has played out, then hangs up.
 // Prints one JSON object on stdout: {ok, error?, stats (window.voiceAgentStats), screenshots, console, timings}.
 // Exit code 0 when the call completed (the caller asserts on the details), 1 otherwise.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -7,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [url, wav, screenshot] = process.argv.slice(2);
+const [url, wav, screenshot, turnsArg] = process.argv.slice(2);
+const turns = Number(turnsArg || 1);
 if (!url || !wav || !screenshot) {
   console.error('usage: node voice-call.mjs <page url> <question.wav> <screenshot.png>');
   process.exit(2);
@@ -57,13 +59,15 @@ try {
   mark('connected');
   // The whole exchange: the question is heard, answered, and the answer's audio plays to its end.
   await page.waitForFunction(
-    () => {
+    (turns) => {
       const s = window.voiceAgentStats;
-      // The resampler keeps back a few samples of its filter's tail, hence the 10 ms of slack.
-      const played = s.samplesReceived > 0 && s.audioSamplesBuffered === 0 && s.audioSamplesPlayed >= s.samplesReceived - 160;
-      return s.turns.length > 0 && played && s.captions.some((c) => c.role === 'agent');
+      // Every sample received was played or dropped by an interrupt. The resampler keeps back a few samples of its
+      // filter's tail, hence the 10 ms of slack.
+      const done = s.audioSamplesPlayed + s.audioSamplesDropped;
+      const played = s.samplesReceived > 0 && s.audioSamplesBuffered === 0 && done >= s.samplesReceived - 160;
+      return s.turns.length >= turns && played && s.captions.some((c) => c.role === 'agent');
     },
-    null,
+    turns,
     { timeout: callTimeoutMs, polling: 100 },
   );
   mark('answered');

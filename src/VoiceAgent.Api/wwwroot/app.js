@@ -33,6 +33,7 @@ const stats = {
   samplesReceived: 0,
   audioSamplesPlayed: 0,
   audioSamplesBuffered: 0,
+  audioSamplesDropped: 0,
   agentTexts: [],
   turns: [],
   errors: [],
@@ -105,6 +106,7 @@ async function connect() {
     onStats: (s) => {
       stats.audioSamplesPlayed = s.played;
       stats.audioSamplesBuffered = s.buffered;
+      stats.audioSamplesDropped = s.dropped;
     },
   });
   try {

@@ -14,7 +14,7 @@ export class AudioIO {
   /**
    * @param {{frameMs?: number, jitterMs?: number, onFrame: (pcm: ArrayBuffer, peak: number) => void,
    *          onMark: (id: string) => void, onDropped: (ids: string[]) => void,
-   *          onStats: (s: {played: number, buffered: number}) => void}} options
+   *          onStats: (s: {played: number, dropped: number, buffered: number}) => void}} options
    */
   constructor(options) {
     this.options = { frameMs: 20, jitterMs: 80, ...options };

@@ -1,7 +1,7 @@
 // Plays the agent's PCM16LE frames with a small jitter buffer, and drops them all at once on an interrupt.
 // Messages in: {type:'audio', pcm:ArrayBuffer} | {type:'mark', id, inclusive} | {type:'flush'} | {type:'rate', sourceRate}.
 // Messages out: {type:'mark', id} when playback reaches a mark, {type:'dropped', ids} on flush,
-// {type:'stats', played, buffered} (in source-rate samples) about ten times a second.
+// {type:'stats', played, dropped, buffered} (in source-rate samples) about ten times a second.
 import { StreamResampler } from './resampler.js';
 
 class VoicePlaybackProcessor extends AudioWorkletProcessor {
@@ -16,6 +16,7 @@ class VoicePlaybackProcessor extends AudioWorkletProcessor {
     this.enqueued = 0; // output frames ever queued
     this.consumed = 0; // output frames ever played or dropped
     this.played = 0; // output frames actually played
+    this.dropped = 0; // output frames flushed by interrupts
     this.marks = [];
     this.playing = false;
     this.primingFrames = 0;
@@ -49,6 +50,7 @@ class VoicePlaybackProcessor extends AudioWorkletProcessor {
         break;
       case 'flush': {
         this.consumed += this.queued;
+        this.dropped += this.queued;
         this.queue = [];
         this.head = 0;
         this.queued = 0;
@@ -135,6 +137,7 @@ class VoicePlaybackProcessor extends AudioWorkletProcessor {
     this.port.postMessage({
       type: 'stats',
       played: Math.round(this.played * toSource),
+      dropped: Math.round(this.dropped * toSource),
       buffered: Math.round(this.queued * toSource),
     });
   }

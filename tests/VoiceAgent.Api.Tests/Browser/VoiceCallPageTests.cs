@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text.Json;
 using VoiceAgent.Api.Tests.Infrastructure;
 using VoiceAgent.Pipeline.Audio;
@@ -8,7 +9,7 @@ namespace VoiceAgent.Api.Tests.Browser;
 
 /// <summary>
 /// The voice-call page at <c>/</c> in a real Chromium, with flite speech as its microphone: the question is captioned,
-/// answered aloud, and the answer is captioned as it plays. Alone in its collection: the call runs at real time and
+/// answered aloud, and the answer is captioned as it plays; speaking over the agent silences it at once. Alone in its collection: the call runs at real time and
 /// should not share two cores with the rest of the suite.
 /// </summary>
 [Collection(nameof(BrowserCollection))]
@@ -49,14 +50,42 @@ public sealed class VoiceCallPageTests(ITestOutputHelper log) : IAsyncLifetime
     [Fact]
     public async Task A_spoken_question_in_chromium_is_captioned_answered_aloud_and_the_answer_captioned()
     {
+        var stats = await CallAsync(QuestionWav("what is twelve times seven"), "voice-call.png", turns: 1);
+        var captions = stats.GetProperty("captions").EnumerateArray().ToList();
+        captions.Any(c => Is(c, "user") && c.GetProperty("final").GetBoolean() && Text(c).Contains("twelve")).ShouldBeTrue($"user captions: {stats}");
+        captions.Any(c => Is(c, "agent") && Text(c).Contains("84")).ShouldBeTrue($"agent captions: {stats}");
+        stats.GetProperty("framesSent").GetInt32().ShouldBeGreaterThan(50, "over a second of microphone frames");
+        stats.GetProperty("samplesReceived").GetInt64().ShouldBeGreaterThan(0);
+        stats.GetProperty("audioSamplesPlayed").GetInt64().ShouldBeGreaterThan(0);
+        stats.GetProperty("turns")[0].GetProperty("latencyMs").GetProperty("first_audio").GetDouble().ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task Speaking_over_the_agent_flushes_its_audio_at_once_and_the_new_question_is_answered()
+    {
+        // The first question gets the long "I can't answer that" reply; the second starts 1.2 s into it.
+        var wav = QuestionWav("tell me something interesting", then: "what is twelve times seven");
+        var stats = await CallAsync(wav, "voice-call-barge-in.png", turns: 2);
+        var captions = stats.GetProperty("captions").EnumerateArray().ToList();
+        captions.Any(c => Is(c, "agent") && c.GetProperty("interrupted").GetBoolean()).ShouldBeTrue($"an interrupted reply: {stats}");
+        captions.Any(c => Is(c, "agent") && Text(c).Contains("84")).ShouldBeTrue($"the second answer: {stats}");
+        stats.GetProperty("audioSamplesDropped").GetInt64().ShouldBeGreaterThan(16_000, "over a second of the first reply was never played");
+        var shown = string.Join(" ", captions.Where(c => Is(c, "agent")).Select(Text));
+        var received = string.Join(" ", stats.GetProperty("agentTexts").EnumerateArray().Select(t => t.GetString()));
+        shown.Length.ShouldBeLessThan(received.Length, "sentences whose audio was flushed are not captioned");
+    }
+
+    /// <summary>One call through the page in chromium with <paramref name="wav"/> as the microphone; returns window.voiceAgentStats after hang-up.</summary>
+    private async Task<JsonElement> CallAsync(byte[] wav, string screenshotName, int turns)
+    {
         var dir = Directory.CreateTempSubdirectory("va-browser-");
         try
         {
-            var wav = Path.Combine(dir.FullName, "question.wav");
-            await File.WriteAllBytesAsync(wav, QuestionWav());
-            var screenshot = Path.Combine(BrowserScript.ArtifactsDir, "voice-call.png");
-
-            var (report, stderr) = await BrowserScript.RunAsync("voice-call.mjs", TimeSpan.FromSeconds(150), _host.Address.ToString(), wav, screenshot);
+            var wavPath = Path.Combine(dir.FullName, "microphone.wav");
+            await File.WriteAllBytesAsync(wavPath, wav);
+            var screenshot = Path.Combine(BrowserScript.ArtifactsDir, screenshotName);
+            var (report, stderr) = await BrowserScript.RunAsync(
+                "voice-call.mjs", TimeSpan.FromSeconds(150), _host.Address.ToString(), wavPath, screenshot, turns.ToString(CultureInfo.InvariantCulture));
             log.WriteLine($"report: {report}");
             foreach (var shot in report.GetProperty("screenshots").EnumerateArray())
             {
@@ -65,17 +94,11 @@ public sealed class VoiceCallPageTests(ITestOutputHelper log) : IAsyncLifetime
 
             report.GetProperty("ok").GetBoolean().ShouldBeTrue($"the browser call failed: {Prop(report, "error")}\nstderr: {stderr}\nreport: {report}");
             var stats = report.GetProperty("stats");
-            var captions = stats.GetProperty("captions").EnumerateArray().ToList();
-            captions.Any(c => Is(c, "user") && c.GetProperty("final").GetBoolean() && Text(c).Contains("twelve")).ShouldBeTrue($"user captions: {stats}");
-            captions.Any(c => Is(c, "agent") && Text(c).Contains("84")).ShouldBeTrue($"agent captions: {stats}");
-            stats.GetProperty("framesSent").GetInt32().ShouldBeGreaterThan(50, "over a second of microphone frames");
-            stats.GetProperty("samplesReceived").GetInt64().ShouldBeGreaterThan(0);
-            stats.GetProperty("audioSamplesPlayed").GetInt64().ShouldBeGreaterThan(0);
             stats.GetProperty("errors").GetArrayLength().ShouldBe(0, $"error frames: {stats}");
-            stats.GetProperty("turns")[0].GetProperty("latencyMs").GetProperty("first_audio").GetDouble().ShouldBeGreaterThan(0);
             stats.GetProperty("closeCode").GetInt32().ShouldBe(1000, "hang up sends is_close and the service closes normally");
             report.GetProperty("console").EnumerateArray().Select(e => e.GetString()!)
                 .ShouldNotContain(line => line.StartsWith("error", StringComparison.Ordinal) || line.StartsWith("pageerror", StringComparison.Ordinal));
+            return stats;
         }
         finally
         {
@@ -87,9 +110,14 @@ public sealed class VoiceCallPageTests(ITestOutputHelper log) : IAsyncLifetime
     /// flite at a quarter of its level, with silence around it. flite speaks near full scale, and Chromium's automatic
     /// gain then clips it, which a fresh recognizer hears as other words; a real microphone is far quieter than that.
     /// </summary>
-    private static byte[] QuestionWav()
+    private static byte[] QuestionWav(string text, string? then = null)
     {
-        var speech = TestAudio.FlitePcm("what is twelve times seven", silenceMs: 1500);
+        var speech = TestAudio.FlitePcm(text, silenceMs: then is null ? 1500 : 1200);
+        if (then is not null)
+        {
+            speech = [.. speech, .. TestAudio.FlitePcm(then, silenceMs: 1500)];
+        }
+
         var pcm = new byte[AudioFormat.Pcm16Mono16k.BytesFor(300) + speech.Length];
         var lead = pcm.Length - speech.Length;
         for (var i = 0; i < speech.Length; i += 2)
