@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 scripts/install-deps.sh test || exit 1
+scripts/browser-deps.sh || exit 1
 
 results=$(mktemp -d)
 chmod 755 "$results"  # the PostgreSQL cluster inside runs as the postgres user

@@ -8,8 +8,11 @@ pkgs=(libwebrtc-audio-processing1 libpocketsphinx3 pocketsphinx-en-us libespeak-
 # The mic test harness plays and captures through PortAudio.
 pkgs+=(libportaudio2)
 if [ "$mode" = test ]; then
-  # Speech for tests (flite, espeak-ng), audio conversion (sox), a real PostgreSQL for the store tests.
-  pkgs+=(flite espeak-ng sox postgresql)
+  # Speech for tests (flite, espeak-ng), audio conversion (sox), a real PostgreSQL for the store tests,
+  # and a real browser for the voice-call page test (driven by node; see tests/browser).
+  pkgs+=(flite espeak-ng sox postgresql chromium)
+  # Any Node.js 18 or later will do; Debian's only when there is none (another packaging may own `node`).
+  command -v node >/dev/null || pkgs+=(nodejs npm)
 fi
 
 missing=()

@@ -58,6 +58,8 @@ public static partial class VoiceAgentApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // The browser page comes first: plain files that need no key (the page asks for one; the API checks it).
+        app.UseVoiceCallPage();
         if (app.Services.GetRequiredService<ApiKeyValidator>().Open)
         {
             LogOpenAuth(app.Logger);
