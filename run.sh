@@ -8,5 +8,5 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not 
 dotnet build src/VoiceAgent.Api -c Release -nologo -v quiet
 urls=()
 [[ " $* " == *" --urls "* ]] || urls=(--urls "${VOICEAGENT_URLS:-http://127.0.0.1:8080}")
-cd src/VoiceAgent.Api
-exec dotnet bin/Release/net10.0/VoiceAgent.Api.dll "${urls[@]}" "$@"
+# From the repository root, so the default SQLite file is ./data/voiceagent.db.
+exec dotnet src/VoiceAgent.Api/bin/Release/net10.0/VoiceAgent.Api.dll "${urls[@]}" "$@"
