@@ -12,6 +12,7 @@ namespace VoiceAgent.Api.Tests.Reliability;
 /// bad frame gets exactly one error frame with the code the protocol gives it, in order, good frames get none, the
 /// call goes on to a normal close, nothing is logged as an error, and a real call works afterwards on the same host.
 /// </summary>
+[Collection(ReliabilityCollection.Name)]
 public sealed class VoiceCallFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Connections = 50;
