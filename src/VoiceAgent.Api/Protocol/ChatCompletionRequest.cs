@@ -36,6 +36,12 @@ public sealed record ChatCompletionRequest(
             error = $"The body is not valid JSON: {ex.Message}";
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // GetString throws on a string that is well-formed JSON but not text: invalid UTF-8 or a lone surrogate escape.
+            error = "The body holds a string that is not valid Unicode (invalid UTF-8 or a lone surrogate escape).";
+            return false;
+        }
     }
 
     private static bool TryParse(JsonElement root, bool audioByDefault, out ChatCompletionRequest? request, out string error)

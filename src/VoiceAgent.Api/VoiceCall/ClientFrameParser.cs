@@ -24,6 +24,11 @@ public static class ClientFrameParser
         {
             var reader = new Utf8JsonReader(json, Reader);
             doc = JsonDocument.ParseValue(ref reader);
+            if (!AtEnd(ref reader, doc))
+            {
+                error = new(400, "Malformed JSON: something follows the JSON object.");
+                return false;
+            }
         }
         catch (JsonException ex)
         {
@@ -33,71 +38,104 @@ public static class ClientFrameParser
 
         using (doc)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                error = new(400, $"A frame must be a JSON object, not {Describe(root.ValueKind)}.");
+                return TryRead(doc.RootElement, out frame, out error);
+            }
+            catch (InvalidOperationException)
+            {
+                // GetString throws on an escaped lone surrogate, which is well-formed JSON but not text.
+                error = new(400, "A string in the frame is not valid Unicode (a lone surrogate escape).");
+                return false;
+            }
+        }
+    }
+
+    /// <summary>ParseValue reads one value and stops; a frame is that value alone, so anything after it is malformed.</summary>
+    private static bool AtEnd(ref Utf8JsonReader reader, JsonDocument doc)
+    {
+        try
+        {
+            if (!reader.Read())
+            {
+                return true;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        doc.Dispose();
+        return false;
+    }
+
+    private static bool TryRead(JsonElement root, out ClientFrame? frame, out ClientFrameError? error)
+    {
+        frame = null;
+        error = null;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            error = new(400, $"A frame must be a JSON object, not {Describe(root.ValueKind)}.");
+            return false;
+        }
+
+        string? sessionId = null;
+        string? encoding = null;
+        if (root.TryGetProperty("meta_info", out var meta) && meta.ValueKind != JsonValueKind.Null)
+        {
+            if (meta.ValueKind != JsonValueKind.Object)
+            {
+                error = new(400, $"'meta_info' must be an object, not {Describe(meta.ValueKind)}.");
                 return false;
             }
 
-            string? sessionId = null;
-            string? encoding = null;
-            if (root.TryGetProperty("meta_info", out var meta) && meta.ValueKind != JsonValueKind.Null)
+            if (!TryString(meta, "session_id", out sessionId, out error) || !TryString(meta, "encoding", out encoding, out error))
             {
-                if (meta.ValueKind != JsonValueKind.Object)
-                {
-                    error = new(400, $"'meta_info' must be an object, not {Describe(meta.ValueKind)}.");
-                    return false;
-                }
-
-                if (!TryString(meta, "session_id", out sessionId, out error) || !TryString(meta, "encoding", out encoding, out error))
-                {
-                    return false;
-                }
-
-                if (sessionId is { Length: 0 })
-                {
-                    error = new(400, "'meta_info.session_id' must not be empty.");
-                    return false;
-                }
+                return false;
             }
 
-            var isClose = false;
-            if (root.TryGetProperty("is_close", out var close) && close.ValueKind != JsonValueKind.Null)
+            if (sessionId is { Length: 0 })
             {
-                if (close.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                {
-                    error = new(400, $"'is_close' must be true or false, not {Describe(close.ValueKind)}.");
-                    return false;
-                }
-
-                isClose = close.GetBoolean();
+                error = new(400, "'meta_info.session_id' must not be empty.");
+                return false;
             }
-
-            byte[]? audio = null;
-            if (root.TryGetProperty("audio", out var audioJson) && audioJson.ValueKind != JsonValueKind.Null)
-            {
-                if (audioJson.ValueKind != JsonValueKind.String)
-                {
-                    error = new(400, $"'audio' must be a base64 string, not {Describe(audioJson.ValueKind)}.");
-                    return false;
-                }
-
-                if (encoding is not null && !encoding.Equals("raw", StringComparison.OrdinalIgnoreCase))
-                {
-                    error = new(415, $"Encoding '{Shorten(encoding)}' is not supported: send raw PCM16LE mono 16 kHz with \"encoding\":\"raw\".");
-                    return false;
-                }
-
-                if (!TryDecode(audioJson, out audio, out error))
-                {
-                    return false;
-                }
-            }
-
-            frame = new ClientFrame(audio, sessionId, isClose);
-            return true;
         }
+
+        var isClose = false;
+        if (root.TryGetProperty("is_close", out var close) && close.ValueKind != JsonValueKind.Null)
+        {
+            if (close.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                error = new(400, $"'is_close' must be true or false, not {Describe(close.ValueKind)}.");
+                return false;
+            }
+
+            isClose = close.GetBoolean();
+        }
+
+        byte[]? audio = null;
+        if (root.TryGetProperty("audio", out var audioJson) && audioJson.ValueKind != JsonValueKind.Null)
+        {
+            if (audioJson.ValueKind != JsonValueKind.String)
+            {
+                error = new(400, $"'audio' must be a base64 string, not {Describe(audioJson.ValueKind)}.");
+                return false;
+            }
+
+            if (encoding is not null && !encoding.Equals("raw", StringComparison.OrdinalIgnoreCase))
+            {
+                error = new(415, $"Encoding '{Shorten(encoding)}' is not supported: send raw PCM16LE mono 16 kHz with \"encoding\":\"raw\".");
+                return false;
+            }
+
+            if (!TryDecode(audioJson, out audio, out error))
+            {
+                return false;
+            }
+        }
+
+        frame = new ClientFrame(audio, sessionId, isClose);
+        return true;
     }
 
     /// <summary>Checks raw PCM from a binary frame against the same rules as base64 audio.</summary>
