@@ -25,4 +25,38 @@ if (args is ["openai-latency", ..])
     return;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// SSE load on /audio/chat/completions, targets interleaved: ... -- sse-load --body FILE --n N --c C name=URL [name=URL ...]
+if (args is ["sse-load", ..])
+{
+    Environment.ExitCode = await VoiceAgent.Benchmarks.Http.SseLoad.RunAsync(args);
+    return;
+}
+
+// Voice-to-voice latency over /chat/voice_call of a running service: ... -- voice-latency --url ws://127.0.0.1:PORT/chat/voice_call [--turns N]
+if (args is ["voice-latency", ..])
+{
+    Environment.ExitCode = await VoiceAgent.Benchmarks.VoiceCall.VoiceLatency.RunAsync(args);
+    return;
+}
+
+// Pipeline overhead with the real VAD and benchmark-local instant engines, in process: ... -- pipeline-overhead [turns]
+if (args is ["pipeline-overhead", ..])
+{
+    await VoiceAgent.Benchmarks.Pipeline.PipelineOverhead.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
+// Server memory per idle and per active voice call (service in process, calls from a child): ... -- memory [--idle 200] [--active 50]
+if (args is ["memory", ..])
+{
+    Environment.ExitCode = await VoiceAgent.Benchmarks.VoiceCall.CallMemory.RunAsync(args);
+    return;
+}
+
+if (args is ["memory-clients", ..])
+{
+    Environment.ExitCode = await VoiceAgent.Benchmarks.VoiceCall.CallMemory.ClientsAsync(args);
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(PocketSphinxLatency).Assembly).Run(args);
