@@ -18,6 +18,9 @@ public sealed class VadEndpointerOptions
     /// <summary>While the agent is thinking or speaking, the user must speak this long to interrupt it.</summary>
     public int BargeInMs { get; set; } = 300;
 
+    /// <summary>End turns on energy as well as on the detector, cutting the detector's ~90 ms hangover (see <see cref="SpeechEndGate"/>).</summary>
+    public bool EnergyEndGate { get; set; } = true;
+
     public void Validate()
     {
         if (FrameMs is not (10 or 20 or 30))

@@ -36,7 +36,7 @@ public sealed class VadStage(IVoiceActivityDetectorFactory detectors, IResampler
 
                 break;
             case EndOfInputFrame:
-                if (call.Endpointer.InSpeech)
+                if (options.EnergyEndGate && call.Endpointer.InSpeech)
                 {
                     call.Endpointer.Reset();
                     await output.WriteAsync(Ended(call.Turn, TimeSpan.FromMilliseconds(call.Frames * options.FrameMs)), cancellationToken);
@@ -58,11 +58,18 @@ public sealed class VadStage(IVoiceActivityDetectorFactory detectors, IResampler
         while (call.Framer.TryReadFrame(out var pcm))
         {
             call.Frames++;
-            var isSpeech = call.Detector.IsSpeech(Pcm16.AsSamples(pcm));
+            var samples = Pcm16.AsSamples(pcm);
+            var isSpeech = call.Detector.IsSpeech(samples);
+            if (options.EnergyEndGate && call.Endpointer.InSpeech)
+            {
+                isSpeech = call.EndGate.IsSpeech(isSpeech, Pcm16.Rms(samples));
+            }
+
             var streamTime = TimeSpan.FromMilliseconds(call.Frames * options.FrameMs);
             switch (call.Endpointer.Process(pcm, isSpeech, turns.AgentActive))
             {
                 case EndpointerEvent.SpeechStarted:
+                    call.EndGate.Reset();
                     call.Turn = turns.BeginTurn();
                     produced.Add(new UserSpeechStartedFrame(call.Turn, streamTime));
                     produced.Add(new UserAudioFrame(call.Turn, call.Endpointer.PendingAudio.ToArray()));
@@ -95,6 +102,8 @@ public sealed class VadStage(IVoiceActivityDetectorFactory detectors, IResampler
         public AudioFramer Framer { get; } = framer;
 
         public InputConverter Converter { get; } = converter;
+
+        public SpeechEndGate EndGate { get; } = new();
 
         public TurnId Turn { get; set; } = TurnId.None;
 
