@@ -12,6 +12,11 @@ N32=${N32:-1200}       # requests per target with 32 clients
 PY=${PY:-/usr/bin/python3}   # Debian's python3 with python3-fastapi and python3-uvicorn
 SENTENCE=${SENTENCE:-"Thanks for calling, your order has shipped and will arrive on Friday."}   # 12 words
 
+# The reference server needs Debian's FastAPI and uvicorn (not PyPI); install them when missing.
+if ! dpkg-query -W -f='${Status}' python3-fastapi python3-uvicorn 2>/dev/null | grep -qv "not-installed"; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get install -y -qq python3-fastapi python3-uvicorn >/dev/null
+fi
 dotnet build -c Release src/VoiceAgent.Api >/dev/null
 dotnet build -c Release bench/VoiceAgent.Benchmarks >/dev/null
 API=$ROOT/src/VoiceAgent.Api/bin/Release/net10.0/VoiceAgent.Api.dll
