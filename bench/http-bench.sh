@@ -13,7 +13,7 @@ PY=${PY:-/usr/bin/python3}   # Debian's python3 with python3-fastapi and python3
 SENTENCE=${SENTENCE:-"Thanks for calling, your order has shipped and will arrive on Friday."}   # 12 words
 
 # The reference server needs Debian's FastAPI and uvicorn (not PyPI); install them when missing.
-if ! dpkg-query -W -f='${Status}' python3-fastapi python3-uvicorn 2>/dev/null | grep -qv "not-installed"; then
+if ! "$PY" -c 'import fastapi, uvicorn' 2>/dev/null; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get install -y -qq python3-fastapi python3-uvicorn >/dev/null
 fi
