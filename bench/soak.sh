@@ -28,8 +28,10 @@ pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.5; done
 
-heap_mb() { curl -sf -H "Authorization: Bearer soak" "http://127.0.0.1:$PORT/metrics" >/dev/null; awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$pid/status"; }
-printf "%-7s %9s %9s %9s %9s %7s %7s %8s\n" minute v2v_p50 v2v_p95 lag_p95 lag_p99 turns dropped rss_mb | tee "$OUT/soak.txt"
+rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$pid/status"; }
+# The managed heap left by the last GC, from the runtime's own meter on /metrics (all generations).
+heap_mb() { curl -sf -H "Authorization: Bearer soak" "http://127.0.0.1:$PORT/metrics" | awk '/^dotnet_gc_last_collection_heap_size_bytes/{s+=$2} END{printf "%.0f", s/1048576}'; }
+printf "%-7s %9s %9s %9s %9s %7s %7s %8s %8s\n" minute v2v_p50 v2v_p95 lag_p95 lag_p99 turns dropped rss_mb heap_mb | tee "$OUT/soak.txt"
 windows=$(( MINUTES * 60 / WINDOW ))
 for w in $(seq 1 "$windows"); do
   "$HARNESS" load --url "ws://127.0.0.1:$PORT/chat/voice_call" --token soak --wav "$WAV" --calls "$CALLS" --duration "$WINDOW" --ramp 5 --json \
@@ -37,5 +39,5 @@ for w in $(seq 1 "$windows"); do
   read -r v50 v95 l95 l99 turns dropped < <(python3 -c '
 import json,sys; s=json.load(open(sys.argv[1]))
 print(s["voice_to_voice_ms"]["p50"], s["voice_to_voice_ms"]["p95"], s["frame_lag_ms"]["p95"], s["frame_lag_ms"]["p99"], s["turns_completed"], s["dropped_calls"]+s["connect_failures"])' "$OUT/window-$w.json" 2>/dev/null || echo "- - - - - -")
-  printf "%-7s %9s %9s %9s %9s %7s %7s %8s\n" "$(( w * WINDOW / 60 ))" "$v50" "$v95" "$l95" "$l99" "$turns" "$dropped" "$(heap_mb)" | tee -a "$OUT/soak.txt"
+  printf "%-7s %9s %9s %9s %9s %7s %7s %8s %8s\n" "$(( w * WINDOW / 60 ))" "$v50" "$v95" "$l95" "$l99" "$turns" "$dropped" "$(rss_mb)" "$(heap_mb)" | tee -a "$OUT/soak.txt"
 done

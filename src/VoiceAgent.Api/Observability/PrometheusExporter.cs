@@ -7,7 +7,8 @@ namespace VoiceAgent.Api.Observability;
 
 /// <summary>
 /// Collects the service's meters with a <see cref="MeterListener"/> and writes them in the Prometheus text format
-/// (the OpenTelemetry Prometheus exporter is not obtainable here). Counters and up-down counters are summed, histograms
+/// (the OpenTelemetry Prometheus exporter is not obtainable here), with the runtime's <c>System.Runtime</c> meter.
+/// Counters and up-down counters are summed, histograms
 /// bucketed; observable instruments are read at scrape time.
 /// </summary>
 public sealed class PrometheusExporter : IDisposable
@@ -21,7 +22,8 @@ public sealed class PrometheusExporter : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name.StartsWith("VoiceAgent", StringComparison.Ordinal))
+            // Ours, plus the runtime's own (GC heap, working set, thread pool) so a leak can be told from a lazy GC.
+            if (instrument.Meter.Name.StartsWith("VoiceAgent", StringComparison.Ordinal) || instrument.Meter.Name == "System.Runtime")
             {
                 listener.EnableMeasurementEvents(instrument);
             }

@@ -30,6 +30,7 @@ public sealed class LimitsAndObservabilityTests
         text.ShouldContain("voiceagent_errors_total{kind=\"bad_frame\"} 1");
         text.ShouldContain("voiceagent_engine_queue_wait_milliseconds_count{engine=\"espeak-ng\"}");
         text.ShouldContain("voiceagent_bytes_in_bytes_total{transport=\"voice_call\"}");
+        text.ShouldContain("dotnet_gc_last_collection_heap_size_bytes");
     }
 
     [Fact]
