@@ -33,7 +33,7 @@ trap stop_server EXIT
 
 start_server() { # $1 = engine set name, then env assignments
   local name=$1; shift
-  (cd src/VoiceAgent.Api && exec env "$@" VoiceAgent__Store__Provider=Memory VoiceAgent__Sessions__MaxSessions=5000 \
+  (cd src/VoiceAgent.Api && exec env "$@" VoiceAgent__Store__Provider=Memory VoiceAgent__Sessions__MaxSessions=5000 VoiceAgent__Limits__ConcurrentCallsPerKey=0 \
      Logging__LogLevel__Default=Warning dotnet bin/Release/net10.0/VoiceAgent.Api.dll --urls "http://127.0.0.1:$PORT") \
      >"$OUT/server-$name.log" 2>&1 &
   server_pid=$!

@@ -15,16 +15,18 @@ public static class LoadCommand
         var calls = new Option<int>("--calls") { Description = "Number of concurrent calls.", DefaultValueFactory = _ => 10 };
         var duration = new Option<double>("--duration") { Description = "Seconds the calls keep speaking before they say is_close.", DefaultValueFactory = _ => 30 };
         var ramp = new Option<double>("--ramp") { Description = "Seconds over which call starts are spread evenly (0: all at once).", DefaultValueFactory = _ => 0 };
+        var frameMs = new Option<int>("--frame-ms") { Description = "Audio per JSON frame, 20..40 ms (browsers send 20; 40 halves the frames per second on both sides).", DefaultValueFactory = _ => 20 };
         var plain = new Option<bool>("--plain") { Description = "Plain progress lines instead of the live table (automatic when output is not a terminal)." };
         var json = new Option<bool>("--json") { Description = "Print only the machine-readable summary (JSON) on stdout; progress goes to stderr." };
 
-        var command = new Command("load", "N concurrent calls, each speaking the WAV at real-time pace in 20 ms frames in a loop (speech, 1.5 s silence, silence until the agent's turn ends) and listening. Reports frame lag (how late each frame was sent against its real-time schedule: a server that does not keep up reading applies TCP backpressure), voice-to-voice latency, turns, errors and dropped calls. Exit code 1 when a call was dropped or failed to connect.")
+        var command = new Command("load", "N concurrent calls, each speaking the WAV at real-time pace in 20 ms (or --frame-ms) frames in a loop (speech, 1.5 s silence, silence until the agent's turn ends) and listening. Reports frame lag (how late each frame was sent against its real-time schedule: a server that does not keep up reading applies TCP backpressure), voice-to-voice latency, turns, errors and dropped calls. Exit code 1 when a call was dropped or failed to connect.")
         {
-            url, wav, calls, duration, ramp, token, plain, json,
+            url, wav, calls, duration, ramp, frameMs, token, plain, json,
         };
         CommonOptions.Check(calls, v => v >= 1, "--calls must be at least 1.");
         CommonOptions.Check(duration, v => v > 0, "--duration must be positive.");
         CommonOptions.Check(ramp, v => v >= 0, "--ramp cannot be negative.");
+        CommonOptions.Check(frameMs, v => v is >= 20 and <= 40, "--frame-ms must be 20..40.");
 
         command.SetAction(async (parse, ct) => await CommonOptions.RunAsync(async () =>
         {
@@ -35,6 +37,7 @@ public static class LoadCommand
                 Calls = parse.GetValue(calls),
                 Duration = TimeSpan.FromSeconds(parse.GetValue(duration)),
                 Ramp = TimeSpan.FromSeconds(parse.GetValue(ramp)),
+                FrameMs = parse.GetValue(frameMs),
                 Token = parse.GetValue(token),
             };
             var asJson = parse.GetValue(json);
