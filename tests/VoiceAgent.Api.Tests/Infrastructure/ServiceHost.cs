@@ -48,7 +48,17 @@ public sealed class ServiceHost : IAsyncDisposable
 
         string[] args = ["--urls", "http://127.0.0.1:0", .. all.Where(kv => kv.Value is not null).Select(kv => $"--{kv.Key}={kv.Value}")];
         var app = VoiceAgentApp.Build(args, builder => services?.Invoke(builder.Services));
-        await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            // A host that fails to start (a test of start-up checks) must not leave its port or engines behind.
+            await app.DisposeAsync();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ServiceHost(app, new Uri(address));
     }
