@@ -178,42 +178,8 @@ public sealed partial class ChatCompletionHandler(
             return;
         }
 
-        context.Response.ContentType = "application/json";
-        await using var json = new System.Text.Json.Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions);
-        json.WriteStartObject();
-        json.WriteString("id", reply.Id);
-        json.WriteString("object", "chat.completion");
-        json.WriteNumber("created", reply.Created);
-        json.WriteString("model", reply.Model);
-        json.WriteStartArray("choices");
-        json.WriteStartObject();
-        json.WriteNumber("index", 0);
-        json.WriteStartObject("message");
-        json.WriteString("role", "assistant");
-        if (reply.Request.WithAudio)
-        {
-            json.WriteNull("content");
-            json.WriteStartObject("audio");
-            json.WriteString("id", reply.AudioId);
-            json.WriteBase64String("data", pcm.GetBuffer().AsSpan(0, (int)pcm.Length));
-            json.WriteString("transcript", text.ToString());
-            json.WritePropertyName("words");
-            ChatChunkWriter.WriteWords(json, words);
-            json.WriteNumber("expires_at", reply.Created + 3600);
-            json.WriteEndObject();
-        }
-        else
-        {
-            json.WriteString("content", text.ToString());
-        }
-
-        json.WriteEndObject();
-        json.WriteString("finish_reason", end?.FinishReason ?? "stop");
-        json.WriteEndObject();
-        json.WriteEndArray();
-        ChatChunkWriter.WriteUsage(json, end?.Usage ?? EstimateUsage(reply.Request, text.ToString()));
-        json.WriteEndObject();
-        await json.FlushAsync(ct);
+        var completion = new CompletedReply(reply.Id, reply.AudioId, reply.Created, reply.Model, reply.Request.WithAudio, text.ToString(), words, pcm.GetBuffer().AsMemory(0, (int)pcm.Length), end?.FinishReason ?? "stop", end?.Usage ?? EstimateUsage(reply.Request, text.ToString()));
+        await ChatCompletionWriter.WriteAsync(context.Response, completion, ct);
     }
 
     /// <summary>The reply's frames, from the cache or a fresh pipeline; <c>MoreReady</c> says whether the next is already there.</summary>
