@@ -21,21 +21,7 @@ internal static class EspeakTestAudio
 
     public static List<WordTimingContent> Words(TextToSpeechResponse response) => [.. response.Contents.OfType<WordTimingContent>()];
 
-    public static double Rms(ReadOnlySpan<short> samples)
-    {
-        if (samples.IsEmpty)
-        {
-            return 0;
-        }
-
-        double sum = 0;
-        foreach (var s in samples)
-        {
-            sum += (double)s * s;
-        }
-
-        return Math.Sqrt(sum / samples.Length);
-    }
+    public static double Rms(ReadOnlySpan<short> samples) => Pcm16.Rms(samples);
 
     public static int SampleAt(TimeSpan time, int rate) => (int)(time.Ticks * rate / TimeSpan.TicksPerSecond);
 }
