@@ -23,7 +23,7 @@ public static class PocketSphinxLatency
             return;
         }
 
-        var audio = await SpeakAsync(Phrase, cancellationToken);
+        var audio = await Speech.FliteAsync(Phrase, cancellationToken);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"utterance: \"{Phrase}\", {audio.Length / 32_000.0:F2} s, {runs} runs per configuration, fed in 40 ms chunks"));
 
         await MeasureMemoryAsync(audio, cancellationToken);
@@ -130,34 +130,6 @@ public static class PocketSphinxLatency
     {
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-    }
-
-    private static async Task<byte[]> SpeakAsync(string text, CancellationToken cancellationToken)
-    {
-        var dir = Directory.CreateTempSubdirectory("va-bench-");
-        try
-        {
-            var wav = Path.Combine(dir.FullName, "in.wav");
-            var raw = Path.Combine(dir.FullName, "out.raw");
-            await RunAsync("flite", ["-voice", "slt", "-t", text, "-o", wav], cancellationToken);
-            await RunAsync("sox", [wav, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", raw], cancellationToken);
-            return await File.ReadAllBytesAsync(raw, cancellationToken);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
-    }
-
-    private static async Task RunAsync(string file, string[] args, CancellationToken cancellationToken)
-    {
-        using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true })
-            ?? throw new InvalidOperationException($"could not start {file}");
-        await p.WaitForExitAsync(cancellationToken);
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} failed: {await p.StandardError.ReadToEndAsync(cancellationToken)}");
-        }
     }
 
     /// <summary>A pipe-like stream that says when its reader has caught up with everything written.</summary>
