@@ -75,7 +75,7 @@ public sealed partial class ChatCompletionHandler(
             metrics.SessionStarted("http");
             using var ended = new CallbackOnDispose(() => metrics.SessionEnded("http"));
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lease!.Aborted);
-            var reply = new ReplyRun(request, RandomId("chatcmpl-"), RandomId("audio_"), time.GetUtcNow().ToUnixTimeSeconds(), request.Model ?? o.ModelName);
+            var reply = new ReplyRun(request, RandomId("chatcmpl-"), RandomId("audio_"), time.GetUtcNow().ToUnixTimeSeconds(), request.Model ?? llm.GetService<ChatClientMetadata>()?.DefaultModelId ?? o.ModelName);
             try
             {
                 if (request.Stream)
