@@ -36,21 +36,9 @@ public sealed class InstantTextToSpeechClient(InstantEngineOptions settings) : I
         await Task.CompletedTask.ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         var (words, audio) = Synthesize(text);
-        if (words.Count > 0)
+        foreach (var update in SynthesisUpdates.From(words, audio, Format, settings.ChunkMs, ModelId, cancellationToken))
         {
-            yield return new TextToSpeechResponseUpdate([.. words]) { Kind = TextToSpeechResponseUpdateKind.AudioUpdating, ModelId = ModelId };
-        }
-
-        var chunk = Math.Max(1, Format.SamplesFor(settings.ChunkMs));
-        for (var offset = 0; offset < audio.Length; offset += chunk)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var count = Math.Min(chunk, audio.Length - offset);
-            yield return new TextToSpeechResponseUpdate([new DataContent(MemoryMarshal.AsBytes(audio.AsSpan(offset, count)).ToArray(), Format.ToMediaType())])
-            {
-                Kind = offset + count >= audio.Length ? TextToSpeechResponseUpdateKind.AudioUpdated : TextToSpeechResponseUpdateKind.AudioUpdating,
-                ModelId = ModelId,
-            };
+            yield return update;
         }
     }
 

@@ -71,23 +71,9 @@ public sealed class EspeakTextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
         string text, TextToSpeechOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var (words, audio, format) = await SynthesizeAsync(text, options, cancellationToken).ConfigureAwait(false);
-        if (words.Count > 0)
+        foreach (var update in SynthesisUpdates.From(words, audio, format, _options.ChunkMs, ProviderName, cancellationToken))
         {
-            yield return new TextToSpeechResponseUpdate([.. words]) { Kind = TextToSpeechResponseUpdateKind.AudioUpdating, ModelId = ProviderName };
-        }
-
-        var mediaType = format.ToMediaType();
-        var chunk = Math.Max(1, format.SamplesFor(_options.ChunkMs));
-        for (var offset = 0; offset < audio.Length; offset += chunk)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var count = Math.Min(chunk, audio.Length - offset);
-            var last = offset + count >= audio.Length;
-            yield return new TextToSpeechResponseUpdate([new DataContent(ToBytes(audio.AsSpan(offset, count)), mediaType)])
-            {
-                Kind = last ? TextToSpeechResponseUpdateKind.AudioUpdated : TextToSpeechResponseUpdateKind.AudioUpdating,
-                ModelId = ProviderName,
-            };
+            yield return update;
         }
     }
 

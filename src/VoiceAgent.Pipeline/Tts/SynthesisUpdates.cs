@@ -1,0 +1,35 @@
+using Microsoft.Extensions.AI;
+using VoiceAgent.Pipeline.Audio;
+
+namespace VoiceAgent.Pipeline.Tts;
+
+/// <summary>
+/// Streams a finished synthesis the way this project's TTS clients do: one update with every word timing (none when
+/// there are no words), then the audio in chunks of <c>chunkMs</c>; the last chunk's kind is <c>AudioUpdated</c>.
+/// </summary>
+public static class SynthesisUpdates
+{
+    public static IEnumerable<TextToSpeechResponseUpdate> From(
+        IReadOnlyList<WordTimingContent> words, short[] audio, AudioFormat format, int chunkMs, string modelId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        ArgumentNullException.ThrowIfNull(audio);
+        if (words.Count > 0)
+        {
+            yield return new TextToSpeechResponseUpdate([.. words]) { Kind = TextToSpeechResponseUpdateKind.AudioUpdating, ModelId = modelId };
+        }
+
+        var mediaType = format.ToMediaType();
+        var chunk = Math.Max(1, format.SamplesFor(chunkMs));
+        for (var offset = 0; offset < audio.Length; offset += chunk)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = Math.Min(chunk, audio.Length - offset);
+            yield return new TextToSpeechResponseUpdate([new DataContent(Pcm16.ToBytes(audio.AsSpan(offset, count)), mediaType)])
+            {
+                Kind = offset + count >= audio.Length ? TextToSpeechResponseUpdateKind.AudioUpdated : TextToSpeechResponseUpdateKind.AudioUpdating,
+                ModelId = modelId,
+            };
+        }
+    }
+}
