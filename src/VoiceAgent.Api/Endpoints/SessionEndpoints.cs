@@ -7,7 +7,10 @@ using VoiceAgent.Pipeline.Sessions;
 
 namespace VoiceAgent.Api.Endpoints;
 
-/// <summary><c>/sessions</c> (§4): create with per-session prompt, LLM and TTS settings; read with history; delete.</summary>
+/// <summary>
+/// <c>/sessions</c> (§4): create with per-session prompt, LLM and TTS settings; read with history; delete. Each acts on
+/// the caller's own sessions only: another key's session of the same id is 404, as if it did not exist.
+/// </summary>
 public static class SessionEndpoints
 {
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder app)
@@ -34,7 +37,7 @@ public static class SessionEndpoints
 
         try
         {
-            var created = await store.CreateAsync(id, settings!, context.RequestAborted);
+            var created = await OwnStore(context, store).CreateAsync(id, settings!, context.RequestAborted);
             return Results.Json(new { session_id = created.SessionId }, ApiJson.Options, statusCode: 201);
         }
         catch (SessionExistsException ex)
@@ -47,12 +50,12 @@ public static class SessionEndpoints
         }
     }
 
-    private static async Task<IResult> GetAsync(string id, IConversationStore store, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, HttpContext context, IConversationStore store, CancellationToken ct)
     {
         StoredSession? session;
         try
         {
-            session = await store.GetAsync(id, ct);
+            session = await OwnStore(context, store).GetAsync(id, ct);
         }
         catch (ArgumentException ex)
         {
@@ -78,17 +81,19 @@ public static class SessionEndpoints
             ApiJson.Options);
     }
 
-    private static async Task<IResult> DeleteAsync(string id, IConversationStore store, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, IConversationStore store, CancellationToken ct)
     {
         try
         {
-            return await store.DeleteAsync(id, ct) ? Results.NoContent() : OpenAIError.Result(404, $"No session '{id}'.", "invalid_request_error", "session_not_found");
+            return await OwnStore(context, store).DeleteAsync(id, ct) ? Results.NoContent() : OpenAIError.Result(404, $"No session '{id}'.", "invalid_request_error", "session_not_found");
         }
         catch (ArgumentException ex)
         {
             return OpenAIError.BadRequest(ex.Message);
         }
     }
+
+    private static IConversationStore OwnStore(HttpContext context, IConversationStore store) => store.ForTenant(ApiCaller.Of(context).Tenant);
 
     private static bool TryParse(byte[] body, out string? id, out SessionSettings? settings, out string error)
     {

@@ -2,13 +2,15 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using VoiceAgent.Api.Auth;
 using VoiceAgent.Api.Protocol;
 
 namespace VoiceAgent.Api.Hosting;
 
 /// <summary>
 /// Per-key limits with ASP.NET Core's rate limiter: a request rate for HTTP calls and a concurrency limit for calls and
-/// streams. The partition is the key's digest, never the key. Refusals are 429 with Retry-After and an OpenAI error body.
+/// streams. The partition is the key's name (its tenant, so a rotated key keeps its budget), or for an unknown key its
+/// digest, never the key. Refusals are 429 with Retry-After and an OpenAI error body.
 /// </summary>
 public static class RateLimits
 {
@@ -41,11 +43,21 @@ public static class RateLimits
         return services;
     }
 
-    /// <summary>A short digest of the caller's key (bearer or <c>?token=</c>), so limits apply per key without keeping keys.</summary>
+    /// <summary>
+    /// The caller's tenant, or a short digest of an unknown key (bearer or <c>?token=</c>), so limits apply per tenant
+    /// without keeping keys. The limiter runs before the key filter, hence its own look-up.
+    /// </summary>
     private static string KeyOf(HttpContext context)
     {
         var header = context.Request.Headers.Authorization.ToString();
         var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : context.Request.Query["token"].ToString();
-        return key.Length == 0 ? "anonymous" : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)), 0, 12);
+        if (key.Length == 0)
+        {
+            return "anonymous";
+        }
+
+        return context.RequestServices.GetRequiredService<ApiKeyValidator>().Resolve(key) is { } caller
+            ? "tenant:" + caller.Name
+            : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)), 0, 12);
     }
 }

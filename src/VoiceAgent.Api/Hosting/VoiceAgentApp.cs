@@ -37,6 +37,7 @@ public static partial class VoiceAgentApp
         services.AddOptions<LimitsOptions>().Bind(config.GetSection("VoiceAgent:Limits"));
         services.AddPerKeyRateLimits(config);
         services.AddSingleton<ApiKeyValidator>();
+        services.AddSingleton(sp => new AuthMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton(sp => new PipelineMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<SessionSupervisor>();
@@ -79,6 +80,6 @@ public static partial class VoiceAgentApp
         return app;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No API keys configured (VoiceAgent:Auth:ApiKeys): any non-empty bearer token is accepted. Configure keys before exposing the service.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No API keys configured (VoiceAgent:Auth:Keys or ApiKeys): any non-empty bearer token is accepted, and every caller shares one tenant's sessions. Configure keys before exposing the service.")]
     private static partial void LogOpenAuth(ILogger logger);
 }

@@ -80,7 +80,7 @@ public sealed class AudioQuestionConnection(WebSocket socket, SessionLease lease
             return;
         }
 
-        var file = await Services.Storage.SaveAsync("audio", "wav", audio.Wav, ct);
+        var file = await Services.SaveUploadAsync("audio", "wav", audio.Wav, ct);
         await Events.SendAsync(RecordedEvents.TranscriptionStarted(file), ct);
         var transcript = await Services.TranscribeAsync(audio, ct);
         var complete = new AudioComplete(SessionId, file, upload.Length, packets, audio.DurationSeconds, transcript);

@@ -29,13 +29,17 @@ public static class RecordedQuestionSockets
     public static IEndpointRouteBuilder MapRecordedQuestionSockets(this IEndpointRouteBuilder app)
     {
         app.Map("/v1/chat/audio", (HttpContext context, RecordedQuestionServices services, SessionSupervisor supervisor) =>
-            HandleAsync(context, services, supervisor, (socket, lease, id) => new AudioQuestionConnection(socket, lease, services, id))).RequireApiKey().RequireRateLimiting(RateLimits.Calls);
+            HandleAsync(context, OwnServices(context, services), supervisor, (socket, lease, own, id) => new AudioQuestionConnection(socket, lease, own, id))).RequireApiKey().RequireRateLimiting(RateLimits.Calls);
         app.Map("/v1/chat/vlm", (HttpContext context, RecordedQuestionServices services, SessionSupervisor supervisor) =>
-            HandleAsync(context, services, supervisor, (socket, lease, id) => new VlmQuestionConnection(socket, lease, services, id))).RequireApiKey().RequireRateLimiting(RateLimits.Calls);
+            HandleAsync(context, OwnServices(context, services), supervisor, (socket, lease, own, id) => new VlmQuestionConnection(socket, lease, own, id))).RequireApiKey().RequireRateLimiting(RateLimits.Calls);
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, RecordedQuestionServices services, SessionSupervisor supervisor, Func<WebSocket, SessionLease, string, RecordedConnection> connect)
+    /// <summary>The caller's own sessions and upload folder: another key's session of the same id is a different conversation.</summary>
+    private static RecordedQuestionServices OwnServices(HttpContext context, RecordedQuestionServices services) =>
+        services.ForTenant(ApiCaller.Of(context).Tenant);
+
+    private static async Task HandleAsync(HttpContext context, RecordedQuestionServices services, SessionSupervisor supervisor, Func<WebSocket, SessionLease, RecordedQuestionServices, string, RecordedConnection> connect)
     {
         if (await WebSocketAdmission.AcceptAsync(context, "recorded") is not { } admitted)
         {
@@ -48,7 +52,7 @@ public static class RecordedQuestionSockets
         {
             var requested = context.Request.Query["session_id"].ToString();
             var id = SessionIdFormat.IsValid(requested) ? requested : SessionIdFormat.NewId();
-            var connection = connect(socket, lease, id);
+            var connection = connect(socket, lease, services, id);
             if (requested.Length > 0 && id != requested)
             {
                 // Told after 'connected', which names the id actually used.

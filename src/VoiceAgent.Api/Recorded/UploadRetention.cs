@@ -19,7 +19,8 @@ public sealed partial class UploadRetention(UploadStorage storage, IOptions<Reco
         }
 
         var o = options.Value;
-        var files = dir.EnumerateFiles().Where(f => UploadStorage.IsUpload(f.Name)).OrderBy(f => f.LastWriteTimeUtc).ToList();
+        // Every owner's subfolder (and the folder itself, where uploads went before owners), one budget for the disk.
+        var files = dir.EnumerateFiles("*", SearchOption.AllDirectories).Where(f => UploadStorage.IsUpload(f.Name)).OrderBy(f => f.LastWriteTimeUtc).ToList();
         var deleted = 0;
         var now = time.GetUtcNow().UtcDateTime;
         var total = files.Sum(f => f.Length);

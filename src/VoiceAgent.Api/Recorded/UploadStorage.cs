@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using VoiceAgent.Pipeline.Sessions;
 
 namespace VoiceAgent.Api.Recorded;
 
 /// <summary>
-/// Keeps uploaded recordings and images in a local folder, as the seed does. Names are made here
-/// (<c>{kind}_{UTC time}_{random}.{ext}</c>) from a fixed set of kinds and extensions; nothing a client sends is in them.
+/// Keeps uploaded recordings and images in a local folder, as the seed does, one subfolder per owner (the caller's
+/// tenant) so each key's uploads are kept apart. Names are made here (<c>{kind}_{UTC time}_{random}.{ext}</c>) from a
+/// fixed set of kinds and extensions; nothing a client sends is in them, and a tenant name is a safe folder name.
 /// </summary>
 public sealed partial class UploadStorage(IOptions<RecordedOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<UploadStorage> logger)
 {
@@ -17,7 +19,7 @@ public sealed partial class UploadStorage(IOptions<RecordedOptions> options, IHo
     public string Root { get; } = Path.GetFullPath(options.Value.StoragePath, environment.ContentRootPath);
 
     /// <summary>Writes an upload; returns its file name, or null when storing is off or failed (the question is still answered).</summary>
-    public async Task<string?> SaveAsync(string kind, string extension, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public async Task<string?> SaveAsync(TenantId owner, string kind, string extension, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         if (!Kinds.Contains(kind) || !Extensions.Contains(extension))
         {
@@ -32,8 +34,9 @@ public sealed partial class UploadStorage(IOptions<RecordedOptions> options, IHo
         var name = $"{kind}_{time.GetUtcNow():yyyyMMdd_HHmmss}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.{extension}";
         try
         {
-            Directory.CreateDirectory(Root);
-            await File.WriteAllBytesAsync(Path.Combine(Root, name), data, cancellationToken);
+            var folder = FolderOf(owner);
+            Directory.CreateDirectory(folder);
+            await File.WriteAllBytesAsync(Path.Combine(folder, name), data, cancellationToken);
             return name;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -42,6 +45,9 @@ public sealed partial class UploadStorage(IOptions<RecordedOptions> options, IHo
             return null;
         }
     }
+
+    /// <summary>The folder of <paramref name="owner"/>'s uploads.</summary>
+    public string FolderOf(TenantId owner) => Path.Combine(Root, owner.Value);
 
     /// <summary>True for a file this storage wrote, so the cleanup never deletes anything else in the folder.</summary>
     public static bool IsUpload(string fileName) =>

@@ -101,8 +101,8 @@ public sealed class VlmQuestionConnection(WebSocket socket, SessionLease lease, 
             return;
         }
 
-        var audioFile = await Services.Storage.SaveAsync("vlm_audio", "wav", audio.Wav, ct);
-        var imageFile = await Services.Storage.SaveAsync("vlm_image", image.Extension, image.Data, ct);
+        var audioFile = await Services.SaveUploadAsync("vlm_audio", "wav", audio.Wav, ct);
+        var imageFile = await Services.SaveUploadAsync("vlm_image", image.Extension, image.Data, ct);
         await Events.SendAsync(RecordedEvents.TranscriptionStarted(audioFile), ct);
         var transcript = await Services.TranscribeAsync(audio, ct);
         AnswerResult? answer = null;

@@ -38,7 +38,9 @@ public static partial class VoiceCallEndpoint
             metrics.SessionStarted("call");
             try
             {
-                await new VoiceCallConnection(socket, lease, pipelines, store, options.Value, metrics, time, logger).RunAsync(context.RequestAborted);
+                // The caller's own sessions only: another key's session of the same id is a different conversation.
+                var own = store.ForTenant(ApiCaller.Of(context).Tenant);
+                await new VoiceCallConnection(socket, lease, pipelines, own, options.Value, metrics, time, logger).RunAsync(context.RequestAborted);
             }
             finally
             {

@@ -4,13 +4,22 @@ namespace VoiceAgent.Pipeline.Sessions;
 /// Where sessions' settings and histories live, so they survive restarts and are shared by every instance.
 /// </summary>
 /// <remarks>
-/// Session ids are checked by <see cref="SessionIdFormat"/>; an invalid one throws <see cref="ArgumentException"/> before
+/// A store instance acts for one <see cref="Tenant"/>: every session is keyed by (tenant, id), so two tenants may use
+/// the same id for two separate conversations and neither can see, change or delete the other's.
+/// <see cref="ForTenant"/> gives another tenant's view of the same storage. Session ids are checked by <see cref="SessionIdFormat"/>; an invalid one throws <see cref="ArgumentException"/> before
 /// any storage is touched. Implementations are safe to call concurrently.
 /// </remarks>
 public interface IConversationStore
 {
+    /// <summary>The owner of every session this instance reads and writes (<see cref="TenantId.Default"/> for the store the host registers).</summary>
+    TenantId Tenant { get; }
+
+    /// <summary>The same storage as seen by <paramref name="tenant"/>: cheap, shares connections, needs no initialisation of its own.</summary>
+    IConversationStore ForTenant(TenantId tenant);
+
     /// <summary>
-    /// Creates the schema if it is missing and checks the store can be reached; the host calls it once at start-up.
+    /// Creates the schema if it is missing (or upgrades it, giving rows written before tenants existed to the owner the
+    /// store was built with) and checks the store can be reached; the host calls it once at start-up.
     /// Throws <see cref="ConversationStoreUnavailableException"/> when the store cannot be reached.
     /// </summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);

@@ -4,12 +4,30 @@ namespace VoiceAgent.Pipeline.Sessions;
 /// A conversation store in this process's memory, for unit tests and the explicit "Memory" provider. NOT durable:
 /// everything is lost when the process ends and nothing is shared between instances.
 /// </summary>
-public sealed class InMemoryConversationStore(TimeProvider? time = null) : IConversationStore
+public sealed class InMemoryConversationStore : IConversationStore
 {
-    // One lock for the whole store: operations are tiny, and it makes get-or-create and append trivially atomic.
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, Entry> _sessions = new(StringComparer.Ordinal);
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    // One lock for the whole store (shared by every tenant's view): operations are tiny, and it makes get-or-create
+    // and append trivially atomic.
+    private readonly Lock _gate;
+    private readonly Dictionary<(TenantId Tenant, string Id), Entry> _sessions;
+    private readonly TimeProvider _time;
+
+    public InMemoryConversationStore(TimeProvider? time = null)
+        : this(new Lock(), [], time ?? TimeProvider.System, TenantId.Default)
+    {
+    }
+
+    private InMemoryConversationStore(Lock gate, Dictionary<(TenantId, string), Entry> sessions, TimeProvider time, TenantId tenant)
+    {
+        _gate = gate;
+        _sessions = sessions;
+        _time = time;
+        Tenant = tenant;
+    }
+
+    public TenantId Tenant { get; }
+
+    public IConversationStore ForTenant(TenantId tenant) => new InMemoryConversationStore(_gate, _sessions, _time, tenant);
 
     public Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -26,7 +44,7 @@ public sealed class InMemoryConversationStore(TimeProvider? time = null) : IConv
         lock (_gate)
         {
             var entry = new Entry(settings, _time.GetUtcNow());
-            if (!_sessions.TryAdd(id, entry))
+            if (!_sessions.TryAdd((Tenant, id), entry))
             {
                 throw new SessionExistsException(id);
             }
@@ -41,7 +59,7 @@ public sealed class InMemoryConversationStore(TimeProvider? time = null) : IConv
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            return Task.FromResult(_sessions.TryGetValue(sessionId, out var entry) ? entry.Snapshot(sessionId) : null);
+            return Task.FromResult(_sessions.TryGetValue((Tenant, sessionId), out var entry) ? entry.Snapshot(sessionId) : null);
         }
     }
 
@@ -52,10 +70,10 @@ public sealed class InMemoryConversationStore(TimeProvider? time = null) : IConv
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(sessionId, out var entry))
+            if (!_sessions.TryGetValue((Tenant, sessionId), out var entry))
             {
                 entry = new Entry(defaults, _time.GetUtcNow());
-                _sessions.Add(sessionId, entry);
+                _sessions.Add((Tenant, sessionId), entry);
             }
 
             return Task.FromResult(entry.Snapshot(sessionId));
@@ -69,7 +87,7 @@ public sealed class InMemoryConversationStore(TimeProvider? time = null) : IConv
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(sessionId, out var entry))
+            if (!_sessions.TryGetValue((Tenant, sessionId), out var entry))
             {
                 throw new KeyNotFoundException($"Session '{sessionId}' does not exist.");
             }
@@ -89,7 +107,7 @@ public sealed class InMemoryConversationStore(TimeProvider? time = null) : IConv
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            return Task.FromResult(_sessions.Remove(sessionId));
+            return Task.FromResult(_sessions.Remove((Tenant, sessionId)));
         }
     }
 

@@ -43,7 +43,7 @@ public sealed class AudioQuestionSocketTests : IAsyncLifetime
         client.Events("packet_ack").ShouldAllBe(a => a.GetProperty("total").GetInt32() == packets.Count);
         AssertAnswer(client, complete, packets.Count);
 
-        File.Exists(Path.Combine(_uploads.FullName, complete.GetProperty("filename").GetString()!)).ShouldBeTrue();
+        File.Exists(Path.Combine(_uploads.FullName, "default", complete.GetProperty("filename").GetString()!)).ShouldBeTrue();
         var stored = await _host.Service<IConversationStore>().GetAsync("recorded-in-order").WaitAsync(ServiceHost.Timeout);
         stored!.Messages.Select(m => m.Role).ShouldBe([StoredMessage.UserRole, StoredMessage.AssistantRole]);
         stored.Messages[0].Text.ShouldContain("twelve");

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VoiceAgent.Api.Recorded;
+using VoiceAgent.Pipeline.Sessions;
 
 namespace VoiceAgent.Api.Tests.Recorded;
 
@@ -21,9 +22,10 @@ public sealed class UploadRetentionTests : IDisposable
         Write("vlm_audio_20250601_110000_cccccccccccc.wav", 100, Now.AddHours(-1));
         Write("audio_20250601_115900_dddddddddddd.wav", 100, Now.AddMinutes(-1));
         Write("notes.txt", 5000, Now.AddHours(-100));
+        Write(Path.Combine("bob-app", "audio_20250530_130000_eeeeeeeeeeee.wav"), 100, Now.AddHours(-47));
 
         var retention = Retention(new RecordedOptions { StoragePath = _dir.FullName, RetentionHours = 24, MaxStorageBytes = 150 });
-        retention.Sweep().ShouldBe(3);
+        retention.Sweep().ShouldBe(4); // owners' subfolders included
 
         _dir.GetFiles().Select(f => f.Name).Order().ShouldBe(["audio_20250601_115900_dddddddddddd.wav", "notes.txt"]);
     }
@@ -33,12 +35,13 @@ public sealed class UploadRetentionTests : IDisposable
     {
         var options = Options.Create(new RecordedOptions { StoragePath = _dir.FullName });
         var storage = new UploadStorage(options, new HostingEnvironment { ContentRootPath = "/" }, new FixedTime(), NullLogger<UploadStorage>.Instance);
-        var name = await storage.SaveAsync("vlm_image", "png", new byte[] { 1, 2, 3 }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var name = await storage.SaveAsync(new TenantId("alice-app"), "vlm_image", "png", new byte[] { 1, 2, 3 }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
         name.ShouldNotBeNull();
         name.ShouldMatch(@"^vlm_image_20250601_120000_[0-9a-f]{12}\.png$");
         UploadStorage.IsUpload(name).ShouldBeTrue();
-        await Should.ThrowAsync<ArgumentException>(() => storage.SaveAsync("../etc", "png", new byte[] { 1 }, CancellationToken.None));
+        File.Exists(Path.Combine(_dir.FullName, "alice-app", name)).ShouldBeTrue(); // each owner's uploads in a folder of its own
+        await Should.ThrowAsync<ArgumentException>(() => storage.SaveAsync(TenantId.Default, "../etc", "png", new byte[] { 1 }, CancellationToken.None));
     }
 
     private UploadRetention Retention(RecordedOptions o)
@@ -51,6 +54,7 @@ public sealed class UploadRetentionTests : IDisposable
     private void Write(string name, int bytes, DateTimeOffset at)
     {
         var path = Path.Combine(_dir.FullName, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, new byte[bytes]);
         File.SetLastWriteTimeUtc(path, at.UtcDateTime);
     }

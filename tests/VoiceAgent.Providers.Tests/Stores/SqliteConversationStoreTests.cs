@@ -35,7 +35,7 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
         reader.GetString(0).ShouldBe("wal");
         reader.NextResult().ShouldBeTrue();
         reader.Read().ShouldBeTrue();
-        reader.GetInt32(0).ShouldBe(1);
+        reader.GetInt32(0).ShouldBe(2);
     }
 
     [Fact]

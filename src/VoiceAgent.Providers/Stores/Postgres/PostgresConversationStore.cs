@@ -12,11 +12,14 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
 {
     private const string ForeignKeyViolation = "23503";
 
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly TimeProvider _time;
-    private volatile bool _initialized;
+    // Shared by every tenant's view of the database; only the instance that created it (the root) disposes it.
+    private readonly Database _db;
+    private readonly bool _ownsDatabase;
 
-    public PostgresConversationStore(PostgresStoreOptions options, TimeProvider? time = null)
+    /// <param name="options">The connection string.</param>
+    /// <param name="time">The clock for creation times.</param>
+    /// <param name="existingRowsOwner">Who owns sessions written by a version without tenants, when the schema is upgraded (default: <see cref="TenantId.Default"/>).</param>
+    public PostgresConversationStore(PostgresStoreOptions options, TimeProvider? time = null, TenantId? existingRowsOwner = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -26,20 +29,30 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
 
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
         // Host, port, database and user only: this string goes into exceptions and logs, the password never does.
-        Target = $"{builder.Host ?? "localhost"}:{builder.Port}/{builder.Database ?? builder.Username} as {builder.Username}";
-        _dataSource = NpgsqlDataSource.Create(builder);
-        _time = time ?? TimeProvider.System;
+        var target = $"{builder.Host ?? "localhost"}:{builder.Port}/{builder.Database ?? builder.Username} as {builder.Username}";
+        _db = new Database(NpgsqlDataSource.Create(builder), time ?? TimeProvider.System, target, existingRowsOwner ?? TenantId.Default);
+        _ownsDatabase = true;
+    }
+
+    private PostgresConversationStore(Database db, TenantId tenant)
+    {
+        _db = db;
+        Tenant = tenant;
     }
 
     /// <summary>Where the store connects, without credentials (for start-up logs and errors).</summary>
-    public string Target { get; }
+    public string Target => _db.Target;
+
+    public TenantId Tenant { get; } = TenantId.Default;
+
+    public IConversationStore ForTenant(TenantId tenant) => new PostgresConversationStore(_db, tenant);
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         NpgsqlConnection connection;
         try
         {
-            connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            connection = await _db.DataSource.OpenConnectionAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
@@ -48,10 +61,10 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
 
         await using (connection)
         {
-            await PostgresSchema.CreateAsync(connection, cancellationToken);
+            await PostgresSchema.CreateAsync(connection, _db.ExistingRowsOwner, cancellationToken);
         }
 
-        _initialized = true;
+        _db.Initialized = true;
     }
 
     public async Task<StoredSession> CreateAsync(string? sessionId, SessionSettings settings, CancellationToken cancellationToken = default)
@@ -59,7 +72,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         ArgumentNullException.ThrowIfNull(settings);
         var id = sessionId ?? SessionIdFormat.NewId();
         SessionIdFormat.Validate(id, nameof(sessionId));
-        var createdAt = TruncateToMicroseconds(_time.GetUtcNow());
+        var createdAt = TruncateToMicroseconds(_db.Time.GetUtcNow());
         if (!await TryInsertSessionAsync(id, settings, createdAt, cancellationToken))
         {
             throw new SessionExistsException(id);
@@ -74,10 +87,10 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         EnsureInitialized();
         // Two statements, one round trip. Read committed gives each its own snapshot; the worst a race can do is show a
         // session deleted in between with an empty history, or a turn appended in between, both harmless.
-        await using var batch = _dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command("SELECT settings::text, created_at FROM sessions WHERE session_id = $1", sessionId));
+        await using var batch = _db.DataSource.CreateBatch();
+        batch.BatchCommands.Add(Command("SELECT settings::text, created_at FROM sessions WHERE tenant = $1 AND session_id = $2", sessionId));
         batch.BatchCommands.Add(Command(
-            "SELECT user_text, assistant_text, interrupted, completed_at FROM turns WHERE session_id = $1 ORDER BY id", sessionId));
+            "SELECT user_text, assistant_text, interrupted, completed_at FROM turns WHERE tenant = $1 AND session_id = $2 ORDER BY id", sessionId));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -105,7 +118,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         // every host reads the one winning row. The loop only repeats if the session is deleted between the two steps.
         while (true)
         {
-            await TryInsertSessionAsync(sessionId, defaults, TruncateToMicroseconds(_time.GetUtcNow()), cancellationToken);
+            await TryInsertSessionAsync(sessionId, defaults, TruncateToMicroseconds(_db.Time.GetUtcNow()), cancellationToken);
             if (await GetAsync(sessionId, cancellationToken) is { } session)
             {
                 return session;
@@ -118,11 +131,12 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         ArgumentNullException.ThrowIfNull(turn);
         SessionIdFormat.Validate(sessionId, nameof(sessionId));
         EnsureInitialized();
-        await using var command = _dataSource.CreateCommand("""
-            INSERT INTO turns (session_id, turn_id, completed_at, user_text, assistant_text, interrupted)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (session_id, turn_id, completed_at) DO NOTHING
+        await using var command = _db.DataSource.CreateCommand("""
+            INSERT INTO turns (tenant, session_id, turn_id, completed_at, user_text, assistant_text, interrupted)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (tenant, session_id, turn_id, completed_at) DO NOTHING
             """);
+        command.Parameters.Add(new NpgsqlParameter { Value = Tenant.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
         command.Parameters.Add(new NpgsqlParameter { Value = turn.TurnId });
         command.Parameters.Add(new NpgsqlParameter { Value = turn.CompletedAt.ToUniversalTime() });
@@ -145,27 +159,30 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         SessionIdFormat.Validate(sessionId, nameof(sessionId));
         EnsureInitialized();
         // The session's turns go with it (ON DELETE CASCADE), in the same statement.
-        await using var command = _dataSource.CreateCommand("DELETE FROM sessions WHERE session_id = $1");
+        await using var command = _db.DataSource.CreateCommand("DELETE FROM sessions WHERE tenant = $1 AND session_id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = Tenant.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsDatabase ? _db.DataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     private async Task<bool> TryInsertSessionAsync(string id, SessionSettings settings, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
         EnsureInitialized();
-        await using var command = _dataSource.CreateCommand(
-            "INSERT INTO sessions (session_id, settings, created_at) VALUES ($1, $2, $3) ON CONFLICT (session_id) DO NOTHING");
+        await using var command = _db.DataSource.CreateCommand(
+            "INSERT INTO sessions (tenant, session_id, settings, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (tenant, session_id) DO NOTHING");
+        command.Parameters.Add(new NpgsqlParameter { Value = Tenant.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = SessionSettingsJson.Serialize(settings), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter { Value = createdAt });
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    private static NpgsqlBatchCommand Command(string sql, string sessionId)
+    private NpgsqlBatchCommand Command(string sql, string sessionId)
     {
         var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = Tenant.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
         return command;
     }
@@ -176,9 +193,29 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
 
     private void EnsureInitialized()
     {
-        if (!_initialized)
+        if (!_db.Initialized)
         {
             throw new InvalidOperationException($"The PostgreSQL conversation store ({Target}) is not initialised: call InitializeAsync at start-up.");
+        }
+    }
+
+    /// <summary>What every tenant's view of one database shares: the connection pool and whether the schema is ready.</summary>
+    private sealed class Database(NpgsqlDataSource dataSource, TimeProvider time, string target, TenantId existingRowsOwner)
+    {
+        private volatile bool _initialized;
+
+        public NpgsqlDataSource DataSource => dataSource;
+
+        public TimeProvider Time => time;
+
+        public string Target => target;
+
+        public TenantId ExistingRowsOwner => existingRowsOwner;
+
+        public bool Initialized
+        {
+            get => _initialized;
+            set => _initialized = value;
         }
     }
 }

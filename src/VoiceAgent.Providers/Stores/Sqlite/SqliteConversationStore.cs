@@ -12,11 +12,9 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
 {
     private const int ForeignKeyViolation = 787; // SQLITE_CONSTRAINT_FOREIGNKEY
 
-    private readonly SqliteStoreOptions _options;
-    private readonly TimeProvider _time;
-    private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private SqliteConnection? _writer;
+    // Shared by every tenant's view of the file; only the instance that created it (the root) disposes it.
+    private readonly Database _db;
+    private readonly bool _ownsDatabase;
 
     static SqliteConversationStore()
     {
@@ -24,31 +22,44 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         SQLitePCL.Batteries_V2.Init();
     }
 
-    public SqliteConversationStore(SqliteStoreOptions options, TimeProvider? time = null)
+    /// <param name="options">Where the file is and how durable writes are.</param>
+    /// <param name="time">The clock for creation times.</param>
+    /// <param name="existingRowsOwner">Who owns sessions written by a version without tenants, when the schema is upgraded (default: <see cref="TenantId.Default"/>).</param>
+    public SqliteConversationStore(SqliteStoreOptions options, TimeProvider? time = null, TenantId? existingRowsOwner = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Path);
-        _options = options;
-        _time = time ?? TimeProvider.System;
-        FullPath = System.IO.Path.GetFullPath(options.Path);
-        _connectionString = new SqliteConnectionStringBuilder
+        var fullPath = System.IO.Path.GetFullPath(options.Path);
+        var connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = FullPath,
+            DataSource = fullPath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+        _db = new Database(options, time ?? TimeProvider.System, fullPath, connectionString, existingRowsOwner ?? TenantId.Default);
+        _ownsDatabase = true;
+    }
+
+    private SqliteConversationStore(Database db, TenantId tenant)
+    {
+        _db = db;
+        Tenant = tenant;
     }
 
     /// <summary>The database file, as an absolute path.</summary>
-    public string FullPath { get; }
+    public string FullPath => _db.FullPath;
+
+    public TenantId Tenant { get; } = TenantId.Default;
+
+    public IConversationStore ForTenant(TenantId tenant) => new SqliteConversationStore(_db, tenant);
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        await _writeGate.WaitAsync(cancellationToken);
+        await _db.WriteGate.WaitAsync(cancellationToken);
         try
         {
-            if (_writer is not null)
+            if (_db.Writer is not null)
             {
                 return;
             }
@@ -63,8 +74,8 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
                 }
 
                 connection = await OpenAsync(cancellationToken);
-                await SqliteSchema.CreateAsync(connection, _time, cancellationToken);
-                _writer = connection;
+                await SqliteSchema.CreateAsync(connection, _db.Time, _db.ExistingRowsOwner, cancellationToken);
+                _db.Writer = connection;
             }
             catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
             {
@@ -78,7 +89,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         }
         finally
         {
-            _writeGate.Release();
+            _db.WriteGate.Release();
         }
     }
 
@@ -87,7 +98,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         ArgumentNullException.ThrowIfNull(settings);
         var id = sessionId ?? SessionIdFormat.NewId();
         SessionIdFormat.Validate(id, nameof(sessionId));
-        var createdAt = _time.GetUtcNow();
+        var createdAt = _db.Time.GetUtcNow();
         if (!await TryInsertSessionAsync(id, settings, createdAt, cancellationToken))
         {
             throw new SessionExistsException(id);
@@ -106,9 +117,10 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            SELECT settings, created_at_us FROM sessions WHERE session_id = $id;
-            SELECT user_text, assistant_text, interrupted, completed_at_us FROM turns WHERE session_id = $id ORDER BY id;
+            SELECT settings, created_at_us FROM sessions WHERE tenant = $tenant AND session_id = $id;
+            SELECT user_text, assistant_text, interrupted, completed_at_us FROM turns WHERE tenant = $tenant AND session_id = $id ORDER BY id;
             """;
+        command.Parameters.AddWithValue("$tenant", Tenant.Value);
         command.Parameters.AddWithValue("$id", sessionId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -137,7 +149,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         // only repeats if the session is deleted between the two steps.
         while (true)
         {
-            await TryInsertSessionAsync(sessionId, defaults, _time.GetUtcNow(), cancellationToken);
+            await TryInsertSessionAsync(sessionId, defaults, _db.Time.GetUtcNow(), cancellationToken);
             if (await GetAsync(sessionId, cancellationToken) is { } session)
             {
                 return session;
@@ -153,10 +165,11 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         {
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO turns (session_id, turn_id, completed_at_us, user_text, assistant_text, interrupted)
-                VALUES ($id, $turn, $at, $user, $assistant, $interrupted)
-                ON CONFLICT (session_id, turn_id, completed_at_us) DO NOTHING;
+                INSERT INTO turns (tenant, session_id, turn_id, completed_at_us, user_text, assistant_text, interrupted)
+                VALUES ($tenant, $id, $turn, $at, $user, $assistant, $interrupted)
+                ON CONFLICT (tenant, session_id, turn_id, completed_at_us) DO NOTHING;
                 """;
+            command.Parameters.AddWithValue("$tenant", Tenant.Value);
             command.Parameters.AddWithValue("$id", sessionId);
             command.Parameters.AddWithValue("$turn", turn.TurnId);
             command.Parameters.AddWithValue("$at", SqliteSchema.ToMicroseconds(turn.CompletedAt));
@@ -181,7 +194,8 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         {
             // The session's turns go with it (ON DELETE CASCADE), in the same statement's transaction.
             await using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM sessions WHERE session_id = $id;";
+            command.CommandText = "DELETE FROM sessions WHERE tenant = $tenant AND session_id = $id;";
+            command.Parameters.AddWithValue("$tenant", Tenant.Value);
             command.Parameters.AddWithValue("$id", sessionId);
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
@@ -190,14 +204,19 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
 
     public void Dispose()
     {
-        if (_writer is { } writer)
+        if (!_ownsDatabase)
+        {
+            return;
+        }
+
+        if (_db.Writer is { } writer)
         {
             SqliteConnection.ClearPool(writer);
             writer.Dispose();
-            _writer = null;
+            _db.Writer = null;
         }
 
-        _writeGate.Dispose();
+        _db.WriteGate.Dispose();
     }
 
     private Task<bool> TryInsertSessionAsync(string id, SessionSettings settings, DateTimeOffset createdAt, CancellationToken cancellationToken) =>
@@ -205,9 +224,10 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         {
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO sessions (session_id, settings, created_at_us) VALUES ($id, $settings, $at)
-                ON CONFLICT (session_id) DO NOTHING;
+                INSERT INTO sessions (tenant, session_id, settings, created_at_us) VALUES ($tenant, $id, $settings, $at)
+                ON CONFLICT (tenant, session_id) DO NOTHING;
                 """;
+            command.Parameters.AddWithValue("$tenant", Tenant.Value);
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$settings", SessionSettingsJson.Serialize(settings));
             command.Parameters.AddWithValue("$at", SqliteSchema.ToMicroseconds(createdAt));
@@ -217,25 +237,25 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
     {
         EnsureInitialized();
-        await _writeGate.WaitAsync(cancellationToken);
+        await _db.WriteGate.WaitAsync(cancellationToken);
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return await write(_writer ?? throw new ObjectDisposedException(nameof(SqliteConversationStore)), cancellationToken);
+            return await write(_db.Writer ?? throw new ObjectDisposedException(nameof(SqliteConversationStore)), cancellationToken);
         }
         finally
         {
-            _writeGate.Release();
+            _db.WriteGate.Release();
         }
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(_db.ConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
-            SqliteSchema.Configure(connection, _options);
+            SqliteSchema.Configure(connection, _db.Options);
             return connection;
         }
         catch
@@ -247,9 +267,34 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
 
     private void EnsureInitialized()
     {
-        if (Volatile.Read(ref _writer) is null)
+        if (_db.Writer is null)
         {
             throw new InvalidOperationException($"The SQLite conversation store ({FullPath}) is not initialised: call InitializeAsync at start-up.");
         }
+    }
+
+    /// <summary>What every tenant's view of one file shares: its connections and the single writer's gate.</summary>
+    private sealed class Database(SqliteStoreOptions options, TimeProvider time, string fullPath, string connectionString, TenantId existingRowsOwner)
+    {
+        private SqliteConnection? _writer;
+
+        /// <summary>The one write connection, set once by InitializeAsync; read without the gate by the initialised check.</summary>
+        public SqliteConnection? Writer
+        {
+            get => Volatile.Read(ref _writer);
+            set => Volatile.Write(ref _writer, value);
+        }
+
+        public SqliteStoreOptions Options => options;
+
+        public TimeProvider Time => time;
+
+        public string FullPath => fullPath;
+
+        public string ConnectionString => connectionString;
+
+        public TenantId ExistingRowsOwner => existingRowsOwner;
+
+        public SemaphoreSlim WriteGate { get; } = new(1, 1);
     }
 }

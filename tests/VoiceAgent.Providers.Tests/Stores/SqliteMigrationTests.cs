@@ -1,0 +1,97 @@
+using Microsoft.Data.Sqlite;
+using VoiceAgent.Pipeline.Sessions;
+using VoiceAgent.Providers.Stores.Sqlite;
+
+namespace VoiceAgent.Providers.Tests.Stores;
+
+/// <summary>A SQLite file made by the version before tenants is upgraded at start-up, once, with its sessions given to the configured owner.</summary>
+public sealed class SqliteMigrationTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    // The schema exactly as version 1 created it.
+    private const string Version1Schema = """
+        PRAGMA journal_mode = WAL;
+        CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
+        CREATE TABLE sessions (session_id TEXT PRIMARY KEY, settings TEXT NOT NULL, created_at_us INTEGER NOT NULL);
+        CREATE TABLE turns (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,
+            turn_id INTEGER NOT NULL,
+            completed_at_us INTEGER NOT NULL,
+            user_text TEXT NOT NULL,
+            assistant_text TEXT NOT NULL,
+            interrupted INTEGER NOT NULL,
+            UNIQUE (session_id, turn_id, completed_at_us));
+        CREATE INDEX turns_by_session ON turns (session_id, id);
+        INSERT INTO schema_version VALUES (1, '2026-11-01T00:00:00Z');
+        INSERT INTO sessions VALUES ('old-1', '{"system_prompt":"from version 1"}', 1700000000000000);
+        INSERT INTO sessions VALUES ('old-2', '{}', 1700000001000000);
+        INSERT INTO turns (session_id, turn_id, completed_at_us, user_text, assistant_text, interrupted) VALUES
+            ('old-1', 1, 1700000002000000, 'first question', 'first answer', 0),
+            ('old-1', 2, 1700000003000000, 'second question', 'cut sh', 1),
+            ('old-2', 1, 1700000004000000, 'other', '', 0);
+        """;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("va-sqlite-migrate-").FullName;
+
+    private string DatabasePath => Path.Combine(_folder, "voiceagent.db");
+
+    [Fact]
+    public async Task Version_1_rows_go_to_the_configured_owner_once_and_keep_their_history()
+    {
+        await CreateVersion1Async();
+        var alice = new TenantId("alice-app");
+        using (var store = new SqliteConversationStore(new SqliteStoreOptions { Path = DatabasePath }, existingRowsOwner: alice))
+        {
+            await store.InitializeAsync().WaitAsync(Timeout);
+            var old = (await store.ForTenant(alice).GetAsync("old-1").WaitAsync(Timeout)).ShouldNotBeNull();
+            old.Settings.SystemPrompt.ShouldBe("from version 1");
+            old.Messages.Select(m => (m.Role, m.Text, m.Interrupted)).ShouldBe(
+                [("user", "first question", false), ("assistant", "first answer", false), ("user", "second question", false), ("assistant", "cut sh", true)]);
+            (await store.GetAsync("old-1").WaitAsync(Timeout)).ShouldBeNull();
+
+            // Keys and cascades work on the new shape: append, the same id for another tenant, delete.
+            await store.ForTenant(alice).AppendTurnAsync("old-1", new CompletedTurn(3, "third", "ok", false, DateTimeOffset.UnixEpoch.AddDays(20000))).WaitAsync(Timeout);
+            await store.ForTenant(new TenantId("bob-app")).CreateAsync("old-1", SessionSettings.Default).WaitAsync(Timeout);
+            (await store.ForTenant(alice).DeleteAsync("old-2").WaitAsync(Timeout)).ShouldBeTrue();
+        }
+
+        // A second start, even configured with another owner, finds the upgrade done and moves nothing.
+        using (var again = new SqliteConversationStore(new SqliteStoreOptions { Path = DatabasePath }, existingRowsOwner: new TenantId("someone-else")))
+        {
+            await again.InitializeAsync().WaitAsync(Timeout);
+            (await again.ForTenant(alice).GetAsync("old-1").WaitAsync(Timeout))!.Messages.Count.ShouldBe(6);
+            (await again.ForTenant(new TenantId("someone-else")).GetAsync("old-1").WaitAsync(Timeout)).ShouldBeNull();
+            (await again.ForTenant(alice).GetAsync("old-2").WaitAsync(Timeout)).ShouldBeNull();
+        }
+
+        (await ScalarAsync("SELECT max(version) FROM schema_version")).ShouldBe(2L);
+        (await ScalarAsync("SELECT count(*) FROM turns WHERE session_id = 'old-2'")).ShouldBe(0L); // deleted with its session
+        (await ScalarAsync("SELECT count(*) FROM pragma_foreign_key_check")).ShouldBe(0L);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task CreateVersion1Async()
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ConnectionString);
+        await connection.OpenAsync().WaitAsync(Timeout);
+        await using var command = connection.CreateCommand();
+        command.CommandText = Version1Schema;
+        await command.ExecuteNonQueryAsync().WaitAsync(Timeout);
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ConnectionString);
+        await connection.OpenAsync().WaitAsync(Timeout);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync().WaitAsync(Timeout);
+    }
+}
