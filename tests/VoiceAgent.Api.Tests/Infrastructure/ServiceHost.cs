@@ -32,7 +32,10 @@ public sealed class ServiceHost : IAsyncDisposable
     public T Service<T>()
         where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<ServiceHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    /// <param name="settings">Configuration, as command-line arguments.</param>
+    /// <param name="services">Changes to the host's services.</param>
+    /// <param name="configure">Changes to the builder (for example one more configuration source that reloads).</param>
+    public static async Task<ServiceHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, Action<WebApplicationBuilder>? configure = null)
     {
         // Settings go in as command-line configuration, so they are there when the host registers its services,
         // as appsettings.json and environment variables are for a real start.
@@ -47,7 +50,11 @@ public sealed class ServiceHost : IAsyncDisposable
         }
 
         string[] args = ["--urls", "http://127.0.0.1:0", .. all.Where(kv => kv.Value is not null).Select(kv => $"--{kv.Key}={kv.Value}")];
-        var app = VoiceAgentApp.Build(args, builder => services?.Invoke(builder.Services));
+        var app = VoiceAgentApp.Build(args, builder =>
+        {
+            configure?.Invoke(builder);
+            services?.Invoke(builder.Services);
+        });
         try
         {
             await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));

@@ -21,12 +21,12 @@ public sealed class VoiceCallClient : IAsyncDisposable
 
     public WebSocket Socket => _socket;
 
-    public static async Task<VoiceCallClient> ConnectAsync(ServiceHost host, string query = "", bool bearer = true, bool read = true)
+    public static async Task<VoiceCallClient> ConnectAsync(ServiceHost host, string query = "", bool bearer = true, bool read = true, string key = "test-key")
     {
         var client = new VoiceCallClient();
         if (bearer)
         {
-            client._socket.Options.SetRequestHeader("Authorization", "Bearer test-key");
+            client._socket.Options.SetRequestHeader("Authorization", "Bearer " + key);
         }
 
         await client._socket.ConnectAsync(host.WebSocketUri("/chat/voice_call" + query), CancellationToken.None).WaitAsync(ServiceHost.Timeout);

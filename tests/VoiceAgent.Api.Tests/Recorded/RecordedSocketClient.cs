@@ -27,12 +27,12 @@ public sealed class RecordedSocketClient : IAsyncDisposable
         }
     }
 
-    public static async Task<RecordedSocketClient> ConnectAsync(ServiceHost host, string path, bool bearer = true)
+    public static async Task<RecordedSocketClient> ConnectAsync(ServiceHost host, string path, bool bearer = true, string key = "test-key")
     {
         var client = new RecordedSocketClient();
         if (bearer)
         {
-            client._socket.Options.SetRequestHeader("Authorization", "Bearer test-key");
+            client._socket.Options.SetRequestHeader("Authorization", "Bearer " + key);
         }
 
         await client._socket.ConnectAsync(host.WebSocketUri(path), CancellationToken.None).WaitAsync(ServiceHost.Timeout);
