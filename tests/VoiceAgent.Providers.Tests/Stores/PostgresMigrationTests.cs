@@ -13,33 +13,10 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase database) : ICla
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    // The schema exactly as version 1 created it.
-    private const string Version1Schema = """
-        CREATE TABLE schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
-        CREATE TABLE sessions (session_id text PRIMARY KEY, settings jsonb NOT NULL, created_at timestamptz NOT NULL);
-        CREATE TABLE turns (
-            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            session_id text NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
-            turn_id bigint NOT NULL,
-            completed_at timestamptz NOT NULL,
-            user_text text NOT NULL,
-            assistant_text text NOT NULL,
-            interrupted boolean NOT NULL,
-            UNIQUE (session_id, turn_id, completed_at));
-        CREATE INDEX turns_by_session ON turns (session_id, id);
-        INSERT INTO schema_version (version) VALUES (1);
-        INSERT INTO sessions VALUES ('old-1', '{"system_prompt":"from version 1"}', '2026-11-01T10:00:00Z');
-        INSERT INTO sessions VALUES ('old-2', '{}', '2026-11-01T10:00:01Z');
-        INSERT INTO turns (session_id, turn_id, completed_at, user_text, assistant_text, interrupted) VALUES
-            ('old-1', 1, '2026-11-01T10:00:02Z', 'first question', 'first answer', false),
-            ('old-1', 2, '2026-11-01T10:00:03Z', 'second question', 'cut sh', true),
-            ('old-2', 1, '2026-11-01T10:00:04Z', 'other', '', false);
-        """;
-
     [PostgresFact]
     public async Task Version_1_rows_go_to_the_configured_owner_once_and_keep_their_history()
     {
-        await ExecuteAsync(Version1Schema);
+        await ExecuteAsync(Version1Stores.Postgres);
         var alice = new TenantId("alice-app");
         await using (var store = Open(alice))
         {

@@ -9,30 +9,6 @@ public sealed class SqliteMigrationTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    // The schema exactly as version 1 created it.
-    private const string Version1Schema = """
-        PRAGMA journal_mode = WAL;
-        CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
-        CREATE TABLE sessions (session_id TEXT PRIMARY KEY, settings TEXT NOT NULL, created_at_us INTEGER NOT NULL);
-        CREATE TABLE turns (
-            id INTEGER PRIMARY KEY,
-            session_id TEXT NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,
-            turn_id INTEGER NOT NULL,
-            completed_at_us INTEGER NOT NULL,
-            user_text TEXT NOT NULL,
-            assistant_text TEXT NOT NULL,
-            interrupted INTEGER NOT NULL,
-            UNIQUE (session_id, turn_id, completed_at_us));
-        CREATE INDEX turns_by_session ON turns (session_id, id);
-        INSERT INTO schema_version VALUES (1, '2026-11-01T00:00:00Z');
-        INSERT INTO sessions VALUES ('old-1', '{"system_prompt":"from version 1"}', 1700000000000000);
-        INSERT INTO sessions VALUES ('old-2', '{}', 1700000001000000);
-        INSERT INTO turns (session_id, turn_id, completed_at_us, user_text, assistant_text, interrupted) VALUES
-            ('old-1', 1, 1700000002000000, 'first question', 'first answer', 0),
-            ('old-1', 2, 1700000003000000, 'second question', 'cut sh', 1),
-            ('old-2', 1, 1700000004000000, 'other', '', 0);
-        """;
-
     private readonly string _folder = Directory.CreateTempSubdirectory("va-sqlite-migrate-").FullName;
 
     private string DatabasePath => Path.Combine(_folder, "voiceagent.db");
@@ -82,7 +58,7 @@ public sealed class SqliteMigrationTests : IDisposable
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ConnectionString);
         await connection.OpenAsync().WaitAsync(Timeout);
         await using var command = connection.CreateCommand();
-        command.CommandText = Version1Schema;
+        command.CommandText = Version1Stores.Sqlite;
         await command.ExecuteNonQueryAsync().WaitAsync(Timeout);
     }
 
