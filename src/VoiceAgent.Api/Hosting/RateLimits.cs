@@ -9,8 +9,8 @@ namespace VoiceAgent.Api.Hosting;
 
 /// <summary>
 /// Per-key limits with ASP.NET Core's rate limiter: a request rate for HTTP calls and a concurrency limit for calls and
-/// streams. The partition is the key's name (its tenant, so a rotated key keeps its budget), or for an unknown key its
-/// digest, never the key. Refusals are 429 with Retry-After and an OpenAI error body.
+/// streams. The partition is the key's name (its tenant, so a rotated key keeps its budget), or the key's digest for an
+/// unknown key or a service without keys, never the key. Refusals are 429 with Retry-After and an OpenAI error body.
 /// </summary>
 public static class RateLimits
 {
@@ -56,7 +56,9 @@ public static class RateLimits
             return "anonymous";
         }
 
-        return context.RequestServices.GetRequiredService<ApiKeyValidator>().Resolve(key) is { } caller
+        // With no keys configured every bearer is the one tenant, but each still gets its own budget, as before tenants.
+        var keys = context.RequestServices.GetRequiredService<ApiKeyValidator>();
+        return !keys.Open && keys.Resolve(key) is { } caller
             ? "tenant:" + caller.Name
             : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)), 0, 12);
     }
