@@ -8,7 +8,8 @@ namespace VoiceAgent.Pipeline.Turns;
 /// Decides whether speech over the agent interrupts it. The VAD stage reports the overlap and its speech time; the
 /// recogniser's partials and final arrive through <see cref="UserTranscript"/>. The overlap is confirmed (the agent's
 /// turn is cancelled, an interrupt sent) once it has <see cref="InterruptionOptions.MinInterruptionMs"/> of speech and
-/// <see cref="InterruptionOptions.MinInterruptionWords"/> real words; its final transcript settles it either way; and if
+/// <see cref="InterruptionOptions.MinInterruptionWords"/> real words (in a partial, not counting its last word, which the
+/// recogniser is still revising); its final transcript settles it either way; and if
 /// nothing is confirmed within <see cref="InterruptionOptions.FalseInterruptionTimeoutMs"/> the reply resumes.
 /// One per call.
 /// </summary>
@@ -94,7 +95,8 @@ public sealed partial class InterruptionPolicy : IDisposable
             return true;
         }
 
-        return UtteranceText.RealWords(words) >= _options.MinInterruptionWords;
+        // A partial's last word is still being revised; it counts once the final settles it.
+        return UtteranceText.RealWords(final ? words : UtteranceText.SettledPart(words)) >= _options.MinInterruptionWords;
     }
 
     private void OnTranscript(TranscriptSnapshot snapshot)

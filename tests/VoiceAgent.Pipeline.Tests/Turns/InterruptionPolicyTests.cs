@@ -65,7 +65,9 @@ public sealed class InterruptionPolicyTests : IDisposable
         var overlap = _policy.BeginOverlap();
         _transcript.Publish(overlap, "wait", isFinal: false);
         _policy.SpeechProgress(overlap, TimeSpan.FromMilliseconds(150)).ShouldBeFalse("too short yet");
-        _policy.SpeechProgress(overlap, TimeSpan.FromMilliseconds(330)).ShouldBeTrue();
+        _policy.SpeechProgress(overlap, TimeSpan.FromMilliseconds(330)).ShouldBeFalse("the last word of a partial is not settled yet");
+        _turns.Current.ShouldBe(_reply);
+        _transcript.Publish(overlap, "wait what", isFinal: false);
 
         _turns.Current.ShouldBe(overlap);
         _turns.TokenFor(_reply).IsCancellationRequested.ShouldBeTrue();
@@ -81,6 +83,8 @@ public sealed class InterruptionPolicyTests : IDisposable
         _policy.SpeechProgress(overlap, Long).ShouldBeFalse("no words yet");
         _transcript.Publish(overlap, "yeah", isFinal: false);
         _turns.Current.ShouldBe(_reply);
+        _transcript.Publish(overlap, "yeah hey", isFinal: false);
+        _turns.Current.ShouldBe(_reply, "\"hey\" may still become \"okay\"");
         _transcript.Publish(overlap, "yeah but what about", isFinal: false);
         _turns.Current.ShouldBe(overlap);
     }

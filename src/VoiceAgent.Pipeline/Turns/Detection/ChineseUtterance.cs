@@ -16,6 +16,8 @@ internal static class ChineseUtterance
 
     private static readonly string[] CommandStarts = ["请", "帮我", "给我", "告诉我", "播放", "打开", "关闭", "停止", "取消", "讲", "说一下", "查一下", "算一下"];
 
+    private static readonly string[] RequestFrames = ["我想", "我要", "我需要", "我们想", "我们要", "我的名字是", "我叫", "我的电话", "我的地址"];
+
     private static readonly string[] Closings = ["谢谢", "谢谢你", "好的谢谢", "再见", "拜拜", "没有了", "就这样"];
 
     private static readonly string[] NumberCues = ["号码", "电话", "手机", "验证码", "卡号", "账号", "编号", "密码", "尾号", "房间"];
@@ -34,9 +36,12 @@ internal static class ChineseUtterance
             return UtteranceEnding.Open;
         }
 
-        return QuestionEndings.Any(text.EndsWith) || QuestionWords.Any(text.Contains) || CommandStarts.Any(text.StartsWith) || Closings.Contains(text)
-            ? UtteranceEnding.Complete
-            : UtteranceEnding.Neutral;
+        if (QuestionEndings.Any(text.EndsWith) || QuestionWords.Any(text.Contains) || CommandStarts.Any(text.StartsWith) || Closings.Contains(text))
+        {
+            return UtteranceEnding.Complete;
+        }
+
+        return RequestFrames.Any(text.StartsWith) ? UtteranceEnding.Request : UtteranceEnding.Neutral;
     }
 
     /// <summary>Words left once backchannels are taken out; two characters make about one Chinese word.</summary>

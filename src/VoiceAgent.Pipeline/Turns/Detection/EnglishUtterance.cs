@@ -54,6 +54,13 @@ internal static class EnglishUtterance
     private static readonly FrozenSet<string> OpenPairs = FrozenSet.Create(
         StringComparer.Ordinal, "let me", "i mean", "i want", "i need", "i think", "i guess", "i'd like", "would like", "we need", "we want", "you know", "i'm looking");
 
+    // Openings of requests and statements of details, which people pause inside.
+    private static readonly string[] RequestFrames =
+    [
+        "i would like", "i'd like", "i want", "i need", "we would like", "we'd like", "we want", "we need", "i'm looking for", "i am looking for",
+        "i was wondering", "i'm calling", "i am calling", "my name is", "my number is", "my phone number is", "my address is", "my email is",
+    ];
+
     // Said over the agent, these keep it talking: they tell it "go on", not "stop".
     private static readonly FrozenSet<string> BackchannelWords = FrozenSet.Create(
         StringComparer.Ordinal,
@@ -81,14 +88,18 @@ internal static class EnglishUtterance
             first++;
         }
 
-        if (Closings.Contains(string.Join(' ', words.Skip(first))))
+        var body = string.Join(' ', words.Skip(first));
+        if (Closings.Contains(body))
         {
             return UtteranceEnding.Complete;
         }
 
-        return words.Count - first >= 2 && (QuestionStarts.Contains(words[first]) || CommandStarts.Contains(words[first]))
-            ? UtteranceEnding.Complete
-            : UtteranceEnding.Neutral;
+        if (words.Count - first >= 2 && (QuestionStarts.Contains(words[first]) || CommandStarts.Contains(words[first])))
+        {
+            return UtteranceEnding.Complete;
+        }
+
+        return RequestFrames.Any(r => body.StartsWith(r + " ", StringComparison.Ordinal)) ? UtteranceEnding.Request : UtteranceEnding.Neutral;
     }
 
     public static int RealWords(IReadOnlyList<string> words)

@@ -4,8 +4,9 @@ namespace VoiceAgent.Pipeline.Turns.Detection;
 
 /// <summary>
 /// The built-in detector: listens to the words. A partial that leaves the sentence open ("for", "and", "um", "my number
-/// is", digits being read out) waits <c>MaxEndSilenceMs</c>; a complete question or command waits <c>MinEndSilenceMs</c>;
-/// anything else, or no fresh partial, waits <c>EndSilenceMs</c>.
+/// is", digits being read out) waits <c>MaxEndSilenceMs</c>; a request or statement of details ("I would like…") waits
+/// halfway between <c>EndSilenceMs</c> and <c>MaxEndSilenceMs</c>; a complete question or command waits
+/// <c>MinEndSilenceMs</c>; anything else, or no fresh partial, waits <c>EndSilenceMs</c>.
 /// </summary>
 /// <remarks>
 /// A partial only speaks for the audio the recogniser had decoded when it was published. One published more than
@@ -20,6 +21,7 @@ public sealed class TranscriptTurnDetector(VadEndpointerOptions options, UserTra
     private readonly TimeSpan _min = TimeSpan.FromMilliseconds(options.MinEndSilenceMs);
     private readonly TimeSpan _default = TimeSpan.FromMilliseconds(options.EndSilenceMs);
     private readonly TimeSpan _max = TimeSpan.FromMilliseconds(options.MaxEndSilenceMs);
+    private readonly TimeSpan _request = TimeSpan.FromMilliseconds((options.EndSilenceMs + options.MaxEndSilenceMs) / 2);
     private readonly TimeSpan _maxLag = TimeSpan.FromMilliseconds(options.PartialMaxLagMs);
     private TurnId _turn = TurnId.None;
     private long _lastSpeechAt;
@@ -60,6 +62,7 @@ public sealed class TranscriptTurnDetector(VadEndpointerOptions options, UserTra
         return _ending switch
         {
             UtteranceEnding.Open => _max,
+            UtteranceEnding.Request => _request,
             UtteranceEnding.Complete when fresh => _min,
             _ => _default,
         };

@@ -9,6 +9,13 @@ public enum UtteranceEnding
     /// <summary>The sentence is left open (a conjunction, a preposition, "um", a number being read out): wait longer.</summary>
     Open,
 
+    /// <summary>
+    /// A request or a statement of details ("I would like…", "I need…", "my name is…", "我想…"): people pause inside these
+    /// while they think of the details, and a recogniser's slip on the last word ("for" heard as "far") must not end
+    /// them, so wait halfway between <c>EndSilenceMs</c> and <c>MaxEndSilenceMs</c>.
+    /// </summary>
+    Request,
+
     /// <summary>A complete question or command: answer quickly.</summary>
     Complete,
 }

@@ -57,6 +57,33 @@ public static class UtteranceText
         return ChineseUtterance.RealWords(cjk.ToString()) + EnglishUtterance.RealWords(Words(latin.ToString()));
     }
 
+    /// <summary>
+    /// A partial without its last word (its last character, in Chinese): a streaming recogniser keeps revising the word
+    /// it is on ("okay" passes through "oh" and "hey" on the way), so only the words before it are settled.
+    /// </summary>
+    public static string SettledPart(string? partial)
+    {
+        var trimmed = (partial ?? "").TrimEnd();
+        var end = trimmed.Length;
+        while (end > 0 && (char.IsPunctuation(trimmed[end - 1]) || char.IsWhiteSpace(trimmed[end - 1])))
+        {
+            end--;
+        }
+
+        if (end > 0 && TextChars.IsCjk(trimmed[end - 1]))
+        {
+            return trimmed[..(end - 1)];
+        }
+
+        var start = end;
+        while (start > 0 && !char.IsWhiteSpace(trimmed[start - 1]) && !TextChars.IsCjk(trimmed[start - 1]))
+        {
+            start--;
+        }
+
+        return trimmed[..start];
+    }
+
     /// <summary>Lower-case words, apostrophes kept ("what's"), everything else a separator.</summary>
     internal static List<string> Words(string text)
     {

@@ -37,6 +37,10 @@ public class TranscriptTurnDetectorTests
         _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(250));
 
         Speak();
+        _transcript.Publish(_turn, "i would like to book a table far", isFinal: false);
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(1250), "a request: halfway between EndSilenceMs and MaxEndSilenceMs");
+
+        Speak();
         _transcript.Publish(_turn, "我的电话号码是", isFinal: false);
         _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(2000));
     }

@@ -36,6 +36,14 @@ public class UtteranceTextTests
         UtteranceText.Classify(text).ShouldBe(UtteranceEnding.Complete);
 
     [Theory]
+    [InlineData("i would like to book a table far")]
+    [InlineData("I need a taxi tomorrow morning")]
+    [InlineData("my name is john smith")]
+    [InlineData("我想订一张桌子")]
+    public void A_request_or_statement_of_details_waits_longer_than_usual(string text) =>
+        UtteranceText.Classify(text).ShouldBe(UtteranceEnding.Request);
+
+    [Theory]
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("i went home yesterday")]
@@ -91,4 +99,12 @@ public class UtteranceTextTests
     [InlineData("不对", 1)]
     public void Backchannels_and_hesitations_are_not_real_words(string text, int real) =>
         UtteranceText.RealWords(text).ShouldBe(real);
+
+    [Theory]
+    [InlineData("okay", "")]
+    [InlineData("wait what", "wait ")]
+    [InlineData("yeah but what about ", "yeah but what ")]
+    [InlineData("等一下", "等一")]
+    public void Only_the_words_before_a_partials_last_word_are_settled(string partial, string settled) =>
+        UtteranceText.SettledPart(partial).ShouldBe(settled);
 }
