@@ -56,18 +56,30 @@ public sealed class TurnTakingTests(ITestOutputHelper output)
         await using var call = await VoiceCallClient.ConnectAsync(host);
         var question = TestAudio.FlitePcm("what is twelve times seven");
         await call.StreamAsync("quick", question);
+
+        // The microphone goes on with silence; watch when partials and the first audio arrive after the last word was sent.
         var spoken = Stopwatch.StartNew();
-        await call.StreamAsync("quick", new byte[32 * 2000], seed: 2);
+        var silence = call.StreamAsync("quick", new byte[32 * 2000], seed: 2);
+        var seen = new List<string>();
+        var asrBefore = call.Json("asr").Count();
+        while (!call.All.Any(r => r.Binary != null) && spoken.Elapsed < LongWait)
+        {
+            var asrNow = call.Json("asr").ToList();
+            seen.AddRange(asrNow.Skip(asrBefore + seen.Count).Select(a => $"{spoken.ElapsedMilliseconds} ms: {a.GetProperty("msg")}"));
+            await Task.Delay(5);
+        }
+
+        var firstAudioMs = spoken.ElapsedMilliseconds;
+        await silence;
         var end = await call.WaitForAsync("turn_end", timeout: LongWait);
 
+        // Reported, not asserted (timings belong to the benchmark).
+        output.WriteLine($"last word sent → first agent audio: {firstAudioMs} ms; transcripts after the last word: {string.Join(" | ", seen)}");
         var final = call.Json("asr").Single(a => a.GetProperty("final").GetBoolean());
         final.GetProperty("msg").GetString()!.ShouldContain("twelve");
         call.Json("text").ShouldNotBeEmpty();
         call.All.ShouldContain(r => r.Binary != null);
         end.Json!.Value.GetProperty("latency_ms").GetProperty("first_audio").GetDouble().ShouldBeGreaterThan(0);
-
-        // Reported, not asserted (timings belong to the benchmark): how long the client waited for the answer.
-        output.WriteLine($"end of speech → turn_end seen after {spoken.ElapsedMilliseconds} ms of a 2000 ms silence; partials: {string.Join(" | ", call.Json("asr").Select(a => a.GetProperty("msg").GetString()))}");
     }
 
     [Theory]
