@@ -19,6 +19,7 @@ public sealed class PipelineOutput(ChannelReader<Frame> data, TurnManager turns,
     private Task<bool>? _dataWait;
     private Task<bool>? _controlWait;
     private bool _controlDone;
+    private volatile bool _inputEnded;
 
     /// <summary>True when a frame can be read without waiting (a transport flushes its writes when this is false).</summary>
     public bool HasReady => turns.Control.TryPeek(out _) || (turns.OutputResumed.IsCompleted && data.TryPeek(out _));
@@ -93,10 +94,16 @@ public sealed class PipelineOutput(ChannelReader<Frame> data, TurnManager turns,
         }
     }
 
+    /// <summary>
+    /// No more user audio will come (<c>is_close</c>, shutdown): nobody can talk over the agent any more, so the rest is
+    /// sent as fast as it is made and the call closes without waiting out the reply's playing time.
+    /// </summary>
+    public void InputEnded() => _inputEnded = true;
+
     /// <summary>How long the next audio chunk must wait to keep playback at most the lead ahead; zero to send now.</summary>
     private TimeSpan Hold()
     {
-        if (playbackLead <= TimeSpan.Zero)
+        if (playbackLead <= TimeSpan.Zero || _inputEnded)
         {
             return TimeSpan.Zero;
         }

@@ -62,10 +62,15 @@ public sealed class StageChain : IAsyncDisposable
     }
 
     /// <summary>Stops taking input; the stages finish what they hold and complete.</summary>
-    public void CompleteInput() => _input.Writer.TryComplete();
+    public void CompleteInput()
+    {
+        Output.InputEnded();
+        _input.Writer.TryComplete();
+    }
 
     public async ValueTask DisposeAsync()
     {
+        Output.InputEnded();
         _input.Writer.TryComplete();
         await _cts.CancelAsync();
         try

@@ -31,7 +31,7 @@ public sealed class VadEndpointerOptions
     /// <summary>The wait after words that leave the sentence open ("and", "for", "um", "my number is", digits).</summary>
     public int MaxEndSilenceMs { get; set; } = 2000;
 
-    /// <summary>A partial published more than this before the user's last speech misses words: it may lengthen the wait, never shorten it.</summary>
+    /// <summary>A partial published more than this before the user's last speech misses words: it changes nothing (the wait is <see cref="EndSilenceMs"/>).</summary>
     public int PartialMaxLagMs { get; set; } = 300;
 
     /// <summary>End turns on energy as well as on the detector, cutting the detector's ~90 ms hangover (see <see cref="SpeechEndGate"/>).</summary>

@@ -10,9 +10,10 @@ namespace VoiceAgent.Pipeline.Turns.Detection;
 /// </summary>
 /// <remarks>
 /// A partial only speaks for the audio the recogniser had decoded when it was published. One published more than
-/// <c>PartialMaxLagMs</c> before the user's last speech frame misses the last words, so it may not shorten the wait
-/// (the user may have said "and" after "what time is it"); it may still lengthen it, which costs only time, and the
-/// answer is asked again on every silent frame, so the partial that arrives during the pause takes over.
+/// <c>PartialMaxLagMs</c> before the user's last speech frame misses the last words, so it changes nothing: the user
+/// may have said "and" after "what time is it" (a stale "complete"), or "something interesting" after "tell me some"
+/// (a stale "open"). A recogniser that falls behind (an overloaded machine) therefore degrades to <c>EndSilenceMs</c>.
+/// The answer is asked again on every silent frame, so the partial that arrives during the pause takes over.
 /// </remarks>
 public sealed class TranscriptTurnDetector(VadEndpointerOptions options, UserTranscript transcript, TimeProvider time) : ITurnDetector
 {
@@ -58,12 +59,16 @@ public sealed class TranscriptTurnDetector(VadEndpointerOptions options, UserTra
             _ending = UtteranceText.Classify(latest.Text);
         }
 
-        var fresh = latest.Timestamp >= _lastSpeechAt - (long)(_maxLag.TotalSeconds * time.TimestampFrequency);
+        if (latest.Timestamp < _lastSpeechAt - (long)(_maxLag.TotalSeconds * time.TimestampFrequency))
+        {
+            return _default;
+        }
+
         return _ending switch
         {
             UtteranceEnding.Open => _max,
             UtteranceEnding.Request => _request,
-            UtteranceEnding.Complete when fresh => _min,
+            UtteranceEnding.Complete => _min,
             _ => _default,
         };
     }

@@ -57,7 +57,7 @@ public class TranscriptTurnDetectorTests
     }
 
     [Fact]
-    public void A_stale_partial_may_lengthen_the_wait_but_never_shorten_it()
+    public void A_stale_partial_changes_nothing()
     {
         _transcript.Publish(_turn, "what time is it", isFinal: false);
 
@@ -66,10 +66,14 @@ public class TranscriptTurnDetectorTests
         Speak();
         _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(500));
 
-        _transcript.Publish(_turn, "what time is it and", isFinal: false);
+        _transcript.Publish(_turn, "tell me some", isFinal: false);
         _time.Advance(TimeSpan.FromSeconds(1));
         Speak();
-        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(2000));
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(500), "\"some\" was followed by more speech");
+
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        _transcript.Publish(_turn, "tell me something interesting", isFinal: false);
+        _detector.EndSilence(Silence * 4).ShouldBe(TimeSpan.FromMilliseconds(250), "a fresh partial takes over");
     }
 
     [Fact]
