@@ -11,9 +11,10 @@ namespace VoiceAgent.Pipeline.Asr;
 
 /// <summary>
 /// The user's speech → their words. Audio is piped to the recogniser while the user speaks, so at the end of speech only
-/// the final decode is left; a batch-only recogniser simply reads the pipe to its end first. Emits partials and one final.
+/// the final decode is left; a batch-only recogniser simply reads the pipe to its end first. Emits partials and one final,
+/// each also published to the call's <see cref="UserTranscript"/> (for the stages upstream) before its frame goes out.
 /// </summary>
-public sealed partial class AsrStage(ISpeechToTextClient recognizer, TurnTimeline timeline, SpeechToTextOptions? options = null, ILogger? logger = null)
+public sealed partial class AsrStage(ISpeechToTextClient recognizer, TurnTimeline timeline, SpeechToTextOptions? options = null, ILogger? logger = null, UserTranscript? transcript = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
@@ -89,6 +90,7 @@ public sealed partial class AsrStage(ISpeechToTextClient recognizer, TurnTimelin
                 if (update.Kind == SpeechToTextResponseUpdateKind.TextUpdating && text.Length > 0 && text != lastPartial)
                 {
                     lastPartial = text;
+                    transcript?.Publish(turn, text, isFinal: false);
                     await output.WriteAsync(new TranscriptFrame(turn, text, IsFinal: false), cancellationToken);
                 }
                 else if (update.Kind == SpeechToTextResponseUpdateKind.TextUpdated && text.Length > 0)
@@ -108,6 +110,7 @@ public sealed partial class AsrStage(ISpeechToTextClient recognizer, TurnTimelin
         }
 
         timeline.Mark(turn, TurnMilestone.AsrFinal);
+        transcript?.Publish(turn, final.ToString(), isFinal: true);
         await output.WriteAsync(new TranscriptFrame(turn, final.ToString(), IsFinal: true), cancellationToken);
     }
 

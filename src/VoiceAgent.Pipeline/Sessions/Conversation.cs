@@ -15,6 +15,7 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
     private readonly System.Text.StringBuilder _sent = new();
     private TurnId _replyTurn = TurnId.None;
     private string _replyUserText = "";
+    private CompletedTurn? _closedEarly;
 
     public string SessionId { get; } = sessionId;
 
@@ -57,6 +58,14 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
     {
         lock (_gate)
         {
+            // An interruption confirmed by the recogniser's final can start the new reply before the transport has
+            // delivered the interrupt: close the interrupted reply now, so the new request has it as context, and hand
+            // it to the transport's EndReply for saving when the interrupt does arrive.
+            if (_replyTurn != TurnId.None && _replyTurn != turn)
+            {
+                _closedEarly = Close(interrupted: true);
+            }
+
             _replyTurn = turn;
             _replyUserText = userText;
             _sent.Clear();
@@ -79,21 +88,29 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
     {
         lock (_gate)
         {
-            if (turn != _replyTurn || _replyTurn == TurnId.None)
+            if (_closedEarly is { } early && early.TurnId == turn.Value)
             {
-                return null;
+                _closedEarly = null;
+                return early;
             }
 
-            var assistant = _sent.ToString().Trim();
-            _history.Add(new ChatMessage(ChatRole.User, _replyUserText));
-            if (assistant.Length > 0)
-            {
-                _history.Add(new ChatMessage(ChatRole.Assistant, assistant));
-            }
-
-            _replyTurn = TurnId.None;
-            _sent.Clear();
-            return new CompletedTurn(turn.Value, _replyUserText, assistant, interrupted, _time.GetUtcNow());
+            return turn != _replyTurn || _replyTurn == TurnId.None ? null : Close(interrupted);
         }
+    }
+
+    // Called under the lock.
+    private CompletedTurn Close(bool interrupted)
+    {
+        var turn = _replyTurn;
+        var assistant = _sent.ToString().Trim();
+        _history.Add(new ChatMessage(ChatRole.User, _replyUserText));
+        if (assistant.Length > 0)
+        {
+            _history.Add(new ChatMessage(ChatRole.Assistant, assistant));
+        }
+
+        _replyTurn = TurnId.None;
+        _sent.Clear();
+        return new CompletedTurn(turn.Value, _replyUserText, assistant, interrupted, _time.GetUtcNow());
     }
 }

@@ -8,6 +8,7 @@ using VoiceAgent.Pipeline.Frames;
 using VoiceAgent.Pipeline.Llm;
 using VoiceAgent.Pipeline.Text;
 using VoiceAgent.Pipeline.Turns;
+using VoiceAgent.Pipeline.Turns.Detection;
 using VoiceAgent.Pipeline.Tts;
 using VoiceAgent.Pipeline.Vad;
 
@@ -26,7 +27,8 @@ public sealed class ConversationPipelineFactory(
     IOptions<PipelineOptions> options,
     ILoggerFactory loggers,
     TimeProvider? time = null,
-    PipelineMetrics? metrics = null)
+    PipelineMetrics? metrics = null,
+    ITurnDetectorFactory? turnDetectors = null)
 {
     // Link capacities, in frames. Every link waits when full (nothing is dropped); a slow consumer slows its producer.
     private const int AudioInCapacity = 64;      // input chunks of up to 1 s each
@@ -48,16 +50,30 @@ public sealed class ConversationPipelineFactory(
         var timeline = Timeline();
         var o = options.Value;
         var speech = SpeechOptions(conversation.Settings.Tts);
+
+        // The call's side door from the recogniser back to the VAD stage: partials for the turn detector and the interruption policy.
+        var transcript = new UserTranscript(_time);
+        var detector = (turnDetectors ?? BuiltInTurnDetector(o.Vad, _time)).Create(VadStage.SampleRate, transcript);
+        var interruptions = new InterruptionPolicy(o.Interruptions, turns, transcript, _time, timeline, loggers.CreateLogger<InterruptionPolicy>());
         StageLink[] stages =
         [
-            new("vad", new VadStage(vad, resamplers, o.Vad, turns, timeline).RunAsync, AudioInCapacity),
-            new("asr", new AsrStage(asr, timeline, new SpeechToTextOptions { SpeechSampleRate = VadStage.SampleRate }, loggers.CreateLogger<AsrStage>()).RunAsync, SpeechCapacity),
+            new("vad", new VadStage(vad, resamplers, o.Vad, turns, timeline, detector, interruptions).RunAsync, AudioInCapacity),
+            new("asr", new AsrStage(asr, timeline, new SpeechToTextOptions { SpeechSampleRate = VadStage.SampleRate }, loggers.CreateLogger<AsrStage>(), transcript).RunAsync, SpeechCapacity),
             new("llm", new LlmStage(llm, turns, timeline, o.Llm, conversation, loggers.CreateLogger<LlmStage>()).RunAsync, TextCapacity),
             new("splitter", new SentenceSplitterStage(turns, o.Splitter).RunAsync, TextCapacity),
             new("tts", new TtsStage(tts, turns, timeline, o.Output, resamplers, () => speech, loggers.CreateLogger<TtsStage>()).RunAsync, SentenceCapacity),
         ];
-        return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts);
+        var lead = o.Interruptions.Enabled ? TimeSpan.FromMilliseconds(o.Interruptions.PlaybackLeadMs) : TimeSpan.Zero;
+        return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts, new ChainOutput(lead, _time, interruptions));
     }
+
+    /// <summary>The detector named by <c>Vad:TurnDetector</c> when the host registered none: the two built in.</summary>
+    public static ITurnDetectorFactory BuiltInTurnDetector(VadEndpointerOptions vad, TimeProvider? time = null) => vad.TurnDetector switch
+    {
+        TranscriptTurnDetector.Name => new TranscriptTurnDetectorFactory(vad, time),
+        FixedTurnDetector.Name => new FixedTurnDetector(TimeSpan.FromMilliseconds(vad.EndSilenceMs)),
+        var other => throw new InvalidOperationException($"VoiceAgent:Pipeline:Vad:TurnDetector '{other}' is not registered; the built-in ones are {TranscriptTurnDetector.Name} and {FixedTurnDetector.Name}."),
+    };
 
     /// <summary>LLM → splitter → TTS (or the LLM alone for a text-only reply) for one request.</summary>
     public StageChain StartReply(TtsSettings? voice, bool withAudio, CancellationToken requestToken) => StartReply(voice, withAudio, null, requestToken);

@@ -1,6 +1,7 @@
 using VoiceAgent.Pipeline.Llm;
 using VoiceAgent.Pipeline.Text;
 using VoiceAgent.Pipeline.Tts;
+using VoiceAgent.Pipeline.Turns;
 using VoiceAgent.Pipeline.Vad;
 
 namespace VoiceAgent.Pipeline.Sessions;
@@ -9,6 +10,8 @@ namespace VoiceAgent.Pipeline.Sessions;
 public sealed class PipelineOptions
 {
     public VadEndpointerOptions Vad { get; set; } = new();
+
+    public InterruptionOptions Interruptions { get; set; } = new();
 
     public LlmStageOptions Llm { get; set; } = new();
 

@@ -12,10 +12,12 @@ public sealed class StageChain : IAsyncDisposable
 {
     private readonly CancellationTokenSource _cts;
     private readonly Channel<Frame> _input;
+    private readonly IDisposable? _owned;
 
-    private StageChain(IReadOnlyList<StageLink> stages, int outputCapacity, TurnManager turns, TurnTimeline timeline, CancellationTokenSource cts)
+    private StageChain(IReadOnlyList<StageLink> stages, int outputCapacity, TurnManager turns, TurnTimeline timeline, CancellationTokenSource cts, ChainOutput? output)
     {
         _cts = cts;
+        _owned = output?.Owned;
         Turns = turns;
         Timeline = timeline;
         _input = Bounded(stages[0].InputCapacity);
@@ -30,7 +32,7 @@ public sealed class StageChain : IAsyncDisposable
         }
 
         Completion = Task.WhenAll(tasks);
-        Output = new PipelineOutput(reader, turns);
+        Output = new PipelineOutput(reader, turns, output?.PlaybackLead ?? TimeSpan.Zero, output?.Time);
     }
 
     public ChannelWriter<Frame> Input => _input.Writer;
@@ -47,7 +49,8 @@ public sealed class StageChain : IAsyncDisposable
     public CancellationToken Token => _cts.Token;
 
     /// <summary>Starts the stages. <paramref name="cts"/> is the session's cancellation, owned by the chain from here on.</summary>
-    public static StageChain Start(IReadOnlyList<StageLink> stages, int outputCapacity, TurnManager turns, TurnTimeline timeline, CancellationTokenSource cts)
+    /// <param name="output">How the output is paced, and per-call state the chain disposes after its stages; null for unpaced output.</param>
+    public static StageChain Start(IReadOnlyList<StageLink> stages, int outputCapacity, TurnManager turns, TurnTimeline timeline, CancellationTokenSource cts, ChainOutput? output = null)
     {
         ArgumentNullException.ThrowIfNull(stages);
         if (stages.Count == 0)
@@ -55,14 +58,19 @@ public sealed class StageChain : IAsyncDisposable
             throw new ArgumentException("A chain needs at least one stage.", nameof(stages));
         }
 
-        return new StageChain(stages, outputCapacity, turns, timeline, cts);
+        return new StageChain(stages, outputCapacity, turns, timeline, cts, output);
     }
 
     /// <summary>Stops taking input; the stages finish what they hold and complete.</summary>
-    public void CompleteInput() => _input.Writer.TryComplete();
+    public void CompleteInput()
+    {
+        Output.InputEnded();
+        _input.Writer.TryComplete();
+    }
 
     public async ValueTask DisposeAsync()
     {
+        Output.InputEnded();
         _input.Writer.TryComplete();
         await _cts.CancelAsync();
         try
@@ -74,6 +82,7 @@ public sealed class StageChain : IAsyncDisposable
             // Disposal must not throw; a stage's failure was already reported through its output channel.
         }
 
+        _owned?.Dispose();
         Turns.Dispose();
         _cts.Dispose();
     }

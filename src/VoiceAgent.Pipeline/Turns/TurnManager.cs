@@ -6,6 +6,8 @@ namespace VoiceAgent.Pipeline.Turns;
 /// <summary>
 /// Owns the current turn of one session: its id, its cancellation (linked to the session's), and whether the agent
 /// is active (thinking, or speaking as far as the listener can still hear). Barge-in cancels the turn, never the session.
+/// Speech over the agent may first be an overlap: a turn id is reserved for it and the agent's output is paused; the
+/// overlap then becomes the next turn (an interruption) or is dropped and the output resumes (a backchannel).
 /// </summary>
 public sealed class TurnManager : IDisposable
 {
@@ -15,8 +17,11 @@ public sealed class TurnManager : IDisposable
     private readonly Channel<Frame> _control;
     private CancellationTokenSource _turnCts;
     private TurnId _current;
+    private TurnId _lastIssued;
+    private TurnId _overlap = TurnId.None;
     private TurnId _replying = TurnId.None;
     private long _playbackEndsAt;
+    private TaskCompletionSource? _paused;
 
     public TurnManager(CancellationToken sessionToken, TimeProvider? time = null)
     {
@@ -55,11 +60,61 @@ public sealed class TurnManager : IDisposable
         }
     }
 
+    /// <summary>True for a superseded turn and for a dropped overlap: ids above the current one are only ever overlaps.</summary>
     public bool IsStale(TurnId turn)
     {
         lock (_gate)
         {
-            return turn < _current;
+            return turn < _current || (turn > _current && turn != _overlap);
+        }
+    }
+
+    /// <summary>Stale, or an overlap not (yet) confirmed: nothing of it goes to the listener.</summary>
+    public bool IsWithheld(TurnId turn)
+    {
+        lock (_gate)
+        {
+            return turn != _current;
+        }
+    }
+
+    /// <summary>The overlap waiting for a decision, or <see cref="TurnId.None"/>.</summary>
+    public TurnId Overlap
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _overlap;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes when output may flow again; already complete unless an overlap paused it. The transport's reader holds
+    /// every data frame (the agent's audio first of all) until then; interrupts still pass.
+    /// </summary>
+    public Task OutputResumed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _paused?.Task ?? Task.CompletedTask;
+            }
+        }
+    }
+
+    /// <summary>How far the listener's estimated playback runs ahead of now (zero when nothing is playing).</summary>
+    public TimeSpan PlaybackLead
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var ahead = _playbackEndsAt - _time.GetTimestamp();
+                return ahead <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)ahead / _time.TimestampFrequency);
+            }
         }
     }
 
@@ -75,11 +130,91 @@ public sealed class TurnManager : IDisposable
     /// <summary>Starts a new turn. If the agent was active, this is a barge-in: the old turn is cancelled and an interrupt is queued.</summary>
     public TurnId BeginTurn()
     {
-        CancellationTokenSource old;
-        TurnId interrupted = TurnId.None;
         TurnId next;
         lock (_gate)
         {
+            _lastIssued = _lastIssued.Next();
+            next = _lastIssued;
+        }
+
+        // A new turn supersedes any overlap still waiting, and the pause it held.
+        Supersede(next, overlap: null);
+        ResumeOutput();
+        return next;
+    }
+
+    /// <summary>The user started speaking over the active agent: reserves the id of the turn this may become and pauses the output.</summary>
+    public TurnId BeginOverlap()
+    {
+        TaskCompletionSource? resumed;
+        lock (_gate)
+        {
+            _lastIssued = _lastIssued.Next();
+            _overlap = _lastIssued;
+            resumed = _paused;
+            _paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        // A newer overlap replaces one still waiting: the older one is dropped and its pause handed on.
+        resumed?.TrySetResult();
+        return Overlap;
+    }
+
+    /// <summary>The overlap is an interruption: it becomes the current turn, the agent's turn is cancelled and an interrupt queued.</summary>
+    public bool ConfirmOverlap(TurnId overlap)
+    {
+        if (overlap == TurnId.None || !Supersede(overlap, overlap))
+        {
+            return false;
+        }
+
+        ResumeOutput();
+        return true;
+    }
+
+    /// <summary>The overlap was not an interruption (a backchannel, a cough): it is forgotten and the agent's output resumes where it stopped.</summary>
+    public bool DropOverlap(TurnId overlap)
+    {
+        lock (_gate)
+        {
+            if (overlap == TurnId.None || overlap != _overlap)
+            {
+                return false;
+            }
+
+            _overlap = TurnId.None;
+        }
+
+        ResumeOutput();
+        return true;
+    }
+
+    /// <summary>Lets output flow again (the overlap, if any, still waits for its decision).</summary>
+    public void ResumeOutput()
+    {
+        TaskCompletionSource? paused;
+        lock (_gate)
+        {
+            paused = _paused;
+            _paused = null;
+        }
+
+        paused?.TrySetResult();
+    }
+
+    /// <summary>Makes <paramref name="next"/> current in one step (no reader ever sees it stale); with <paramref name="overlap"/>, only if that overlap is still the one waiting.</summary>
+    private bool Supersede(TurnId next, TurnId? overlap)
+    {
+        CancellationTokenSource old;
+        TurnId interrupted = TurnId.None;
+        lock (_gate)
+        {
+            if (overlap is { } expected && expected != _overlap)
+            {
+                return false;
+            }
+
+            _overlap = TurnId.None;
             if (_replying != TurnId.None || _time.GetTimestamp() < _playbackEndsAt)
             {
                 interrupted = _replying != TurnId.None ? _replying : _current;
@@ -87,8 +222,7 @@ public sealed class TurnManager : IDisposable
 
             old = _turnCts;
             _turnCts = CancellationTokenSource.CreateLinkedTokenSource(_sessionToken);
-            _current = _current.Next();
-            next = _current;
+            _current = next;
             _replying = TurnId.None;
             _playbackEndsAt = 0;
         }
@@ -100,7 +234,7 @@ public sealed class TurnManager : IDisposable
             _control.Writer.TryWrite(new InterruptFrame(interrupted));
         }
 
-        return next;
+        return true;
     }
 
     public void ReplyStarted(TurnId turn)
@@ -143,6 +277,7 @@ public sealed class TurnManager : IDisposable
 
     public void Dispose()
     {
+        ResumeOutput();
         lock (_gate)
         {
             _turnCts.Dispose();

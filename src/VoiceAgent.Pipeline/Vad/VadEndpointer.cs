@@ -2,7 +2,8 @@ namespace VoiceAgent.Pipeline.Vad;
 
 /// <summary>
 /// Turns per-frame speech/silence decisions into turn boundaries: start after <c>MinSpeechMs</c> of speech
-/// (<c>BargeInMs</c> while the agent is active), end after <c>EndSilenceMs</c> of silence, with pre-roll.
+/// (<c>BargeInMs</c> while the agent is active), end after <c>EndSilenceMs</c> of silence (or the length a turn detector
+/// chose for this pause), with pre-roll.
 /// No allocation per frame.
 /// </summary>
 public sealed class VadEndpointer
@@ -52,14 +53,18 @@ public sealed class VadEndpointer
     /// <summary>Milliseconds of speech counted towards a start; for tests and metrics.</summary>
     public int SpeechRunMs => _speechRun * _frameMs;
 
-    public EndpointerEvent Process(ReadOnlySpan<byte> frame, bool isSpeech, bool agentActive)
+    /// <summary>Silence heard so far inside the turn; after <see cref="EndpointerEvent.SpeechEnded"/>, the silence that ended it.</summary>
+    public int SilenceRunMs => _silenceRun * _frameMs;
+
+    /// <param name="endSilence">How much silence ends this turn, as a turn detector decided for this pause; null for <c>EndSilenceMs</c>.</param>
+    public EndpointerEvent Process(ReadOnlySpan<byte> frame, bool isSpeech, bool agentActive, TimeSpan? endSilence = null)
     {
         if (frame.Length != _frameBytes)
         {
             throw new ArgumentException($"Frame must be {_frameBytes} bytes, got {frame.Length}.", nameof(frame));
         }
 
-        return InSpeech ? InTurn(isSpeech) : Idle(frame, isSpeech, agentActive);
+        return InSpeech ? InTurn(isSpeech, endSilence is { } e ? Frames((int)e.TotalMilliseconds) : _endSilenceFrames) : Idle(frame, isSpeech, agentActive);
     }
 
     public void Reset()
@@ -97,13 +102,13 @@ public sealed class VadEndpointer
         return EndpointerEvent.SpeechStarted;
     }
 
-    private EndpointerEvent InTurn(bool isSpeech)
+    private EndpointerEvent InTurn(bool isSpeech, int endSilenceFrames)
     {
         _silenceRun = isSpeech ? 0 : _silenceRun + 1;
-        if (_silenceRun >= _endSilenceFrames)
+        if (_silenceRun >= endSilenceFrames)
         {
+            // The silence run is kept until the next turn starts: it says where the speech ended.
             InSpeech = false;
-            _silenceRun = 0;
             _pendingLength = 0;
             return EndpointerEvent.SpeechEnded;
         }

@@ -1,6 +1,6 @@
 namespace VoiceAgent.Pipeline.Vad;
 
-/// <summary>Turn-taking thresholds (configuration section <c>VoiceAgent:Vad</c>).</summary>
+/// <summary>Turn-taking thresholds (configuration section <c>VoiceAgent:Pipeline:Vad</c>).</summary>
 public sealed class VadEndpointerOptions
 {
     /// <summary>Frame length fed to the detector: 10, 20 or 30 ms.</summary>
@@ -18,6 +18,22 @@ public sealed class VadEndpointerOptions
     /// <summary>While the agent is thinking or speaking, the user must speak this long to interrupt it.</summary>
     public int BargeInMs { get; set; } = 300;
 
+    /// <summary>
+    /// How each end of turn is decided: <c>Transcript</c> (the default) lets the recogniser's partials shorten or lengthen
+    /// the wait between <see cref="MinEndSilenceMs"/> and <see cref="MaxEndSilenceMs"/>; <c>Fixed</c> always waits
+    /// <see cref="EndSilenceMs"/> (the detector off). Other names are detectors the host registered under that key.
+    /// </summary>
+    public string TurnDetector { get; set; } = "Transcript";
+
+    /// <summary>The wait after a complete question or command, when a fresh partial shows one.</summary>
+    public int MinEndSilenceMs { get; set; } = 250;
+
+    /// <summary>The wait after words that leave the sentence open ("and", "for", "um", "my number is", digits).</summary>
+    public int MaxEndSilenceMs { get; set; } = 2000;
+
+    /// <summary>A partial published more than this before the user's last speech misses words: it changes nothing (the wait is <see cref="EndSilenceMs"/>).</summary>
+    public int PartialMaxLagMs { get; set; } = 300;
+
     /// <summary>End turns on energy as well as on the detector, cutting the detector's ~90 ms hangover (see <see cref="SpeechEndGate"/>).</summary>
     public bool EnergyEndGate { get; set; } = true;
 
@@ -31,6 +47,16 @@ public sealed class VadEndpointerOptions
         if (MinSpeechMs < FrameMs || EndSilenceMs < FrameMs || BargeInMs < FrameMs || PreRollMs < 0 || PreRollMs > 2000)
         {
             throw new ArgumentException("VoiceAgent:Vad: MinSpeechMs, EndSilenceMs and BargeInMs must be at least one frame; PreRollMs 0..2000.");
+        }
+
+        if (MinEndSilenceMs < FrameMs || MinEndSilenceMs > EndSilenceMs || MaxEndSilenceMs < EndSilenceMs || MaxEndSilenceMs > 10_000 || PartialMaxLagMs < 0)
+        {
+            throw new ArgumentException("VoiceAgent:Pipeline:Vad: need FrameMs <= MinEndSilenceMs <= EndSilenceMs <= MaxEndSilenceMs <= 10000, and PartialMaxLagMs >= 0.");
+        }
+
+        if (string.IsNullOrWhiteSpace(TurnDetector))
+        {
+            throw new ArgumentException("VoiceAgent:Pipeline:Vad:TurnDetector must name a detector (Transcript or Fixed).");
         }
     }
 }

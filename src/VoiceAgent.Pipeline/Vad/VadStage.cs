@@ -2,14 +2,26 @@ using System.Threading.Channels;
 using VoiceAgent.Pipeline.Audio;
 using VoiceAgent.Pipeline.Frames;
 using VoiceAgent.Pipeline.Turns;
+using VoiceAgent.Pipeline.Turns.Detection;
 
 namespace VoiceAgent.Pipeline.Vad;
 
 /// <summary>
 /// Input audio → turn boundaries and the user's speech. Converts any input format to 16 kHz mono, frames it for the
-/// detector, and lets the <see cref="VadEndpointer"/> decide; a start while the agent is active is a barge-in.
+/// detector, and lets the <see cref="VadEndpointer"/> decide, with the <see cref="ITurnDetector"/> choosing each pause's
+/// end silence. A start while the agent is active is a barge-in, or with an <see cref="InterruptionPolicy"/> an overlap
+/// that pauses the agent until the policy decides.
 /// </summary>
-public sealed class VadStage(IVoiceActivityDetectorFactory detectors, IResamplerFactory resamplers, VadEndpointerOptions options, TurnManager turns, TurnTimeline timeline)
+/// <param name="turnDetector">This call's detector, disposed by the stage; null waits <c>EndSilenceMs</c> every time.</param>
+/// <param name="interruptions">This call's policy; null (or disabled) interrupts after <c>BargeInMs</c> of speech.</param>
+public sealed class VadStage(
+    IVoiceActivityDetectorFactory detectors,
+    IResamplerFactory resamplers,
+    VadEndpointerOptions options,
+    TurnManager turns,
+    TurnTimeline timeline,
+    ITurnDetector? turnDetector = null,
+    InterruptionPolicy? interruptions = null)
 {
     public const int SampleRate = 16_000;
 
@@ -20,6 +32,7 @@ public sealed class VadStage(IVoiceActivityDetectorFactory detectors, IResampler
         var frameBytes = _format.BytesFor(options.FrameMs);
         using var detector = detectors.Create(SampleRate, options.FrameMs);
         using var converter = new InputConverter(resamplers, SampleRate);
+        using var turnEnds = turnDetector;
         var call = new CallAudio(detector, new VadEndpointer(options, frameBytes), new AudioFramer(frameBytes), converter);
         await FrameLoop.RunAsync(input, output, frame => HandleAsync(frame, call, output, cancellationToken), cancellationToken);
     }
@@ -39,6 +52,7 @@ public sealed class VadStage(IVoiceActivityDetectorFactory detectors, IResampler
                 if (options.EnergyEndGate && call.Endpointer.InSpeech)
                 {
                     call.Endpointer.Reset();
+                    interruptions?.SpeechProgress(call.Turn, call.SpeechTime(options.FrameMs));
                     await output.WriteAsync(Ended(call.Turn, TimeSpan.FromMilliseconds(call.Frames * options.FrameMs)), cancellationToken);
                 }
 
@@ -66,11 +80,26 @@ public sealed class VadStage(IVoiceActivityDetectorFactory detectors, IResampler
             }
 
             var streamTime = TimeSpan.FromMilliseconds(call.Frames * options.FrameMs);
-            switch (call.Endpointer.Process(pcm, isSpeech, turns.AgentActive))
+            TimeSpan? endSilence = null;
+            if (call.Endpointer.InSpeech)
+            {
+                turnDetector?.Observe(samples, isSpeech);
+                call.SpeechFrames += isSpeech ? 1 : 0;
+                if (!isSpeech && turnDetector is not null)
+                {
+                    endSilence = turnDetector.EndSilence(TimeSpan.FromMilliseconds(call.Endpointer.SilenceRunMs + options.FrameMs));
+                }
+            }
+
+            // With the policy on, speech over the agent starts as soon as any turn would (MinSpeechMs): it pauses the agent at once.
+            var overlapping = interruptions is { Enabled: true };
+            switch (call.Endpointer.Process(pcm, isSpeech, turns.AgentActive && !overlapping, endSilence))
             {
                 case EndpointerEvent.SpeechStarted:
                     call.EndGate.Reset();
-                    call.Turn = turns.BeginTurn();
+                    call.Turn = overlapping && turns.AgentActive ? interruptions!.BeginOverlap() : turns.BeginTurn();
+                    call.SpeechFrames = (options.MinSpeechMs + options.FrameMs - 1) / options.FrameMs;
+                    turnDetector?.TurnStarted(call.Turn);
                     produced.Add(new UserSpeechStartedFrame(call.Turn, streamTime));
                     produced.Add(new UserAudioFrame(call.Turn, call.Endpointer.PendingAudio.ToArray()));
                     break;
@@ -78,8 +107,13 @@ public sealed class VadStage(IVoiceActivityDetectorFactory detectors, IResampler
                     produced.Add(new UserAudioFrame(call.Turn, pcm.ToArray()));
                     break;
                 case EndpointerEvent.SpeechEnded:
-                    produced.Add(Ended(call.Turn, streamTime - TimeSpan.FromMilliseconds(options.EndSilenceMs)));
+                    produced.Add(Ended(call.Turn, streamTime - TimeSpan.FromMilliseconds(call.Endpointer.SilenceRunMs)));
                     break;
+            }
+
+            if (isSpeech && call.Endpointer.InSpeech)
+            {
+                interruptions?.SpeechProgress(call.Turn, call.SpeechTime(options.FrameMs));
             }
         }
 
@@ -108,5 +142,10 @@ public sealed class VadStage(IVoiceActivityDetectorFactory detectors, IResampler
         public TurnId Turn { get; set; } = TurnId.None;
 
         public long Frames { get; set; }
+
+        /// <summary>Frames of the current turn the VAD called speech (the pre-roll counts as the speech that started it).</summary>
+        public int SpeechFrames { get; set; }
+
+        public TimeSpan SpeechTime(int frameMs) => TimeSpan.FromMilliseconds(SpeechFrames * frameMs);
     }
 }

@@ -17,7 +17,8 @@ public sealed class VoiceCallPageTests(ITestOutputHelper log) : IAsyncLifetime
 {
     private ServiceHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await ServiceHost.StartAsync();
+    // Unpaced output (PlaybackLeadMs 0) leaves seconds of the reply queued in the page, which is what its flush on an interrupt is tested on.
+    public async Task InitializeAsync() => _host = await ServiceHost.StartAsync(new Dictionary<string, string?> { ["VoiceAgent:Pipeline:Interruptions:PlaybackLeadMs"] = "0" });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

@@ -69,7 +69,8 @@ public sealed class BargeInAndBackpressureTests
     [Fact]
     public async Task A_client_that_stops_reading_is_disconnected_and_server_memory_stays_bounded()
     {
-        var settings = LongAnswer(200, new() { ["VoiceAgent:VoiceCall:SlowClientTimeout"] = "00:00:01", ["VoiceAgent:VoiceCall:SendQueueFrames"] = "16" });
+        // Unpaced output (PlaybackLeadMs 0): the reply is sent as fast as it is made, so a client that does not read fills the queue.
+        var settings = LongAnswer(200, new() { ["VoiceAgent:VoiceCall:SlowClientTimeout"] = "00:00:01", ["VoiceAgent:VoiceCall:SendQueueFrames"] = "16", ["VoiceAgent:Pipeline:Interruptions:PlaybackLeadMs"] = "0" });
         await using var host = await ServiceHost.StartAsync(settings);
         await using var call = await VoiceCallClient.ConnectAsync(host, read: false);
         await call.StreamAsync("slow", Question, pace: false);

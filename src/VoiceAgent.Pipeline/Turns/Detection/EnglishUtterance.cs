@@ -1,0 +1,145 @@
+using System.Collections.Frozen;
+
+namespace VoiceAgent.Pipeline.Turns.Detection;
+
+/// <summary>English rules of <see cref="UtteranceText"/>, on lower-case words as a recogniser writes them.</summary>
+internal static class EnglishUtterance
+{
+    // Words after which an English sentence cannot end: conjunctions, prepositions, articles and determiners (not
+    // "that", "this" or "her", which end sentences as pronouns: "say that again", "what is this", "call her"),
+    // copulas ("my number is"), arithmetic operators, hesitations, and subject pronouns waiting for their verb.
+    private static readonly FrozenSet<string> OpenWords = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "and", "but", "or", "nor", "so", "because", "since", "although", "though", "while", "if", "unless", "until", "than", "whether", "as", "then",
+        "to", "for", "of", "in", "on", "at", "by", "with", "from", "about", "into", "onto", "over", "under", "after", "before", "between", "through",
+        "during", "without", "within", "near", "per", "via", "across", "around", "against", "toward", "towards", "upon", "like",
+        "a", "an", "the", "my", "your", "our", "their", "his", "its", "some", "any", "every", "each", "another",
+        "is", "are", "was", "were", "am", "be", "been",
+        "plus", "minus", "times", "divided", "multiplied", "equals",
+        "um", "uh", "er", "erm", "uhm", "umm", "hmm", "ah",
+        "i", "we", "they", "he", "she");
+
+    // "do you", "can you": the question's verb is still to come ("how are you" is complete).
+    private static readonly FrozenSet<string> AuxiliariesBeforeYou = FrozenSet.Create(
+        StringComparer.Ordinal, "do", "does", "did", "can", "could", "will", "would", "should", "shall", "may", "might", "must");
+
+    private static readonly FrozenSet<string> QuestionStarts = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "what", "what's", "whats", "when", "where", "where's", "who", "who's", "whom", "whose", "why", "how", "how's", "which",
+        "is", "are", "am", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should", "shall", "may", "might", "have", "has");
+
+    private static readonly FrozenSet<string> CommandStarts = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "please", "tell", "give", "show", "play", "stop", "repeat", "say", "call", "set", "book", "find", "open", "close", "turn", "help",
+        "cancel", "read", "spell", "check", "send", "list", "explain", "describe", "start", "pause", "continue", "let's", "calculate", "add");
+
+    // Leading words that do not change what kind of sentence follows ("so what time is it", "okay tell me a joke").
+    private static readonly FrozenSet<string> Lead = FrozenSet.Create(
+        StringComparer.Ordinal, "um", "uh", "er", "so", "well", "okay", "ok", "oh", "and", "hey", "hi", "hello", "yeah", "yes", "no", "right", "alright", "now", "then");
+
+    private static readonly FrozenSet<string> Closings = FrozenSet.Create(
+        StringComparer.Ordinal, "thank you", "thanks", "thank you very much", "thanks a lot", "goodbye", "bye", "bye bye", "no thanks", "no thank you", "that's all", "that's it");
+
+    private static readonly FrozenSet<string> NumberWords = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
+        "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+        "hundred", "thousand", "million", "double", "triple", "point");
+
+    // A number right after one of these is an operand, and the expression may be whole ("twelve times seven").
+    private static readonly FrozenSet<string> Operators = FrozenSet.Create(
+        StringComparer.Ordinal, "plus", "minus", "times", "by", "over", "divided", "multiplied", "of");
+
+    // Pairs after which the object or the rest is still to come ("I would like", "let me").
+    private static readonly FrozenSet<string> OpenPairs = FrozenSet.Create(
+        StringComparer.Ordinal, "let me", "i mean", "i want", "i need", "i think", "i guess", "i'd like", "would like", "we need", "we want", "you know", "i'm looking");
+
+    // Openings of requests and statements of details, which people pause inside.
+    private static readonly string[] RequestFrames =
+    [
+        "i would like", "i'd like", "i want", "i need", "we would like", "we'd like", "we want", "we need", "i'm looking for", "i am looking for",
+        "i was wondering", "i'm calling", "i am calling", "my name is", "my number is", "my phone number is", "my address is", "my email is",
+    ];
+
+    // Said over the agent, these keep it talking: they tell it "go on", not "stop".
+    private static readonly FrozenSet<string> BackchannelWords = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "uh", "huh", "um", "umm", "mm", "mmm", "hmm", "hm", "mhm", "uhm", "ah", "oh", "yeah", "yes", "yep", "yup", "ya", "ok", "okay", "right", "sure",
+        "alright", "cool", "nice", "wow", "exactly", "totally", "indeed", "true", "great", "good", "fine", "absolutely", "really", "uh-huh", "mm-hmm");
+
+    private static readonly FrozenSet<string> BackchannelPairs = FrozenSet.Create(
+        StringComparer.Ordinal, "i see", "got it", "all right", "that's right", "of course", "makes sense", "go on", "fair enough");
+
+    public static UtteranceEnding Classify(IReadOnlyList<string> words)
+    {
+        var last = words[^1];
+        var before = words.Count > 1 ? words[^2] : "";
+        if (OpenWords.Contains(last) && !(last == "like" && !IsSubjectOrModal(before))
+            || (last == "you" && AuxiliariesBeforeYou.Contains(before))
+            || OpenPairs.Contains($"{before} {last}")
+            || TrailingNumberStillOpen(words))
+        {
+            return UtteranceEnding.Open;
+        }
+
+        var first = 0;
+        while (first < words.Count - 1 && Lead.Contains(words[first]))
+        {
+            first++;
+        }
+
+        var body = string.Join(' ', words.Skip(first));
+        if (Closings.Contains(body))
+        {
+            return UtteranceEnding.Complete;
+        }
+
+        if (words.Count - first >= 2 && (QuestionStarts.Contains(words[first]) || CommandStarts.Contains(words[first])))
+        {
+            return UtteranceEnding.Complete;
+        }
+
+        return RequestFrames.Any(r => body.StartsWith(r + " ", StringComparison.Ordinal)) ? UtteranceEnding.Request : UtteranceEnding.Neutral;
+    }
+
+    public static int RealWords(IReadOnlyList<string> words)
+    {
+        var real = 0;
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (i + 1 < words.Count && BackchannelPairs.Contains($"{words[i]} {words[i + 1]}"))
+            {
+                i++;
+                continue;
+            }
+
+            if (!BackchannelWords.Contains(words[i]))
+            {
+                real++;
+            }
+        }
+
+        return real;
+    }
+
+    public static bool IsNumber(string word) => NumberWords.Contains(word) || word.All(char.IsAsciiDigit);
+
+    private static bool IsSubjectOrModal(string word) => word is "i" or "we" or "they" or "you" or "he" or "she" or "would" or "i'd" or "we'd" or "feel" or "feels" or "looks" or "sounds";
+
+    // "my number is five five" is still being read out; "twelve times seven" is a whole operand.
+    private static bool TrailingNumberStillOpen(IReadOnlyList<string> words)
+    {
+        var i = words.Count - 1;
+        if (!IsNumber(words[i]))
+        {
+            return false;
+        }
+
+        while (i >= 0 && IsNumber(words[i]))
+        {
+            i--;
+        }
+
+        return i < 0 || !Operators.Contains(words[i]);
+    }
+}

@@ -1,0 +1,135 @@
+using VoiceAgent.Pipeline.Text;
+
+namespace VoiceAgent.Pipeline.Turns.Detection;
+
+/// <summary>
+/// Reads the user's words so far, English or Chinese: whether they leave the sentence open or complete it, and how many
+/// are real words rather than backchannels ("uh huh", "yeah", "嗯", "对"). Cheap enough to run on every partial.
+/// </summary>
+public static class UtteranceText
+{
+    public static UtteranceEnding Classify(string? text)
+    {
+        var trimmed = (text ?? "").Trim();
+        if (trimmed.Length == 0)
+        {
+            return UtteranceEnding.Neutral;
+        }
+
+        // A recogniser that punctuates says it outright.
+        var mark = trimmed[^1];
+        if (mark is '?' or '？')
+        {
+            return UtteranceEnding.Complete;
+        }
+
+        if (mark is ',' or '，' or '、' or '…' || trimmed.EndsWith("...", StringComparison.Ordinal) || trimmed.EndsWith('-'))
+        {
+            return UtteranceEnding.Open;
+        }
+
+        var chinese = ChineseTail(trimmed);
+        if (chinese.Length > 0)
+        {
+            return ChineseUtterance.Classify(chinese);
+        }
+
+        var words = Words(trimmed);
+        return words.Count == 0 ? UtteranceEnding.Neutral : EnglishUtterance.Classify(words);
+    }
+
+    /// <summary>Words that are not backchannels or hesitations: what makes speech over the agent an interruption.</summary>
+    public static int RealWords(string? text)
+    {
+        var trimmed = (text ?? "").Trim();
+        if (trimmed.Length == 0)
+        {
+            return 0;
+        }
+
+        var cjk = new System.Text.StringBuilder();
+        var latin = new System.Text.StringBuilder();
+        foreach (var c in trimmed)
+        {
+            (TextChars.IsCjk(c) ? cjk : latin).Append(TextChars.IsCjk(c) || char.IsLetterOrDigit(c) || c == '\'' || c == '-' ? c : ' ');
+        }
+
+        return ChineseUtterance.RealWords(cjk.ToString()) + EnglishUtterance.RealWords(Words(latin.ToString()));
+    }
+
+    /// <summary>
+    /// A partial without its last word (its last character, in Chinese): a streaming recogniser keeps revising the word
+    /// it is on ("okay" passes through "oh" and "hey" on the way), so only the words before it are settled.
+    /// </summary>
+    public static string SettledPart(string? partial)
+    {
+        var trimmed = (partial ?? "").TrimEnd();
+        var end = trimmed.Length;
+        while (end > 0 && (char.IsPunctuation(trimmed[end - 1]) || char.IsWhiteSpace(trimmed[end - 1])))
+        {
+            end--;
+        }
+
+        if (end > 0 && TextChars.IsCjk(trimmed[end - 1]))
+        {
+            return trimmed[..(end - 1)];
+        }
+
+        var start = end;
+        while (start > 0 && !char.IsWhiteSpace(trimmed[start - 1]) && !TextChars.IsCjk(trimmed[start - 1]))
+        {
+            start--;
+        }
+
+        return trimmed[..start];
+    }
+
+    /// <summary>Lower-case words, apostrophes kept ("what's"), everything else a separator.</summary>
+    internal static List<string> Words(string text)
+    {
+        var words = new List<string>();
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var inWord = i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '\'') && !TextChars.IsCjk(text[i]);
+            if (inWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!inWord && start >= 0)
+            {
+                words.Add(text[start..i].Trim('\'').ToLowerInvariant());
+                start = -1;
+            }
+        }
+
+        words.RemoveAll(w => w.Length == 0);
+        return words;
+    }
+
+    // The text's Chinese ending, punctuation and spaces dropped; empty when the text ends in another script.
+    private static string ChineseTail(string text)
+    {
+        var end = text.Length;
+        while (end > 0 && (char.IsWhiteSpace(text[end - 1]) || char.IsPunctuation(text[end - 1])))
+        {
+            end--;
+        }
+
+        if (end == 0 || !TextChars.IsCjk(text[end - 1]))
+        {
+            return "";
+        }
+
+        var chars = new System.Text.StringBuilder();
+        foreach (var c in text.AsSpan(0, end))
+        {
+            if (!char.IsWhiteSpace(c) && !char.IsPunctuation(c))
+            {
+                chars.Append(c);
+            }
+        }
+
+        return chars.ToString();
+    }
+}

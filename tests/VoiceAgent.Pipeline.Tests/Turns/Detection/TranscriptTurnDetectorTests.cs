@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Time.Testing;
+using VoiceAgent.Pipeline.Turns;
+using VoiceAgent.Pipeline.Turns.Detection;
+using VoiceAgent.Pipeline.Vad;
+
+namespace VoiceAgent.Pipeline.Tests.Turns.Detection;
+
+public class TranscriptTurnDetectorTests
+{
+    private static readonly VadEndpointerOptions Options = new() { EndSilenceMs = 500, MinEndSilenceMs = 250, MaxEndSilenceMs = 2000, PartialMaxLagMs = 300 };
+    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(30);
+    private readonly FakeTimeProvider _time = new();
+    private readonly UserTranscript _transcript;
+    private readonly TranscriptTurnDetector _detector;
+    private readonly TurnId _turn = new(3);
+
+    public TranscriptTurnDetectorTests()
+    {
+        _transcript = new UserTranscript(_time);
+        _detector = new TranscriptTurnDetector(Options, _transcript, _time);
+        _detector.TurnStarted(_turn);
+    }
+
+    [Fact]
+    public void With_no_partial_the_wait_is_the_configured_silence() =>
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(500));
+
+    [Fact]
+    public void An_open_sentence_waits_the_longest_and_a_complete_question_the_shortest()
+    {
+        Speak();
+        _transcript.Publish(_turn, "i would like to book a table for", isFinal: false);
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(2000));
+
+        Speak();
+        _transcript.Publish(_turn, "what time do you open", isFinal: false);
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(250));
+
+        Speak();
+        _transcript.Publish(_turn, "i would like to book a table far", isFinal: false);
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(1250), "a request: halfway between EndSilenceMs and MaxEndSilenceMs");
+
+        Speak();
+        _transcript.Publish(_turn, "我的电话号码是", isFinal: false);
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(2000));
+    }
+
+    [Fact]
+    public void A_partial_that_arrives_during_the_pause_changes_the_wait()
+    {
+        Speak();
+        _transcript.Publish(_turn, "what is twelve times", isFinal: false);
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(2000));
+        _time.Advance(TimeSpan.FromMilliseconds(150));
+        _transcript.Publish(_turn, "what is twelve times seven", isFinal: false);
+        _detector.EndSilence(Silence * 5).ShouldBe(TimeSpan.FromMilliseconds(250));
+    }
+
+    [Fact]
+    public void A_stale_partial_changes_nothing()
+    {
+        _transcript.Publish(_turn, "what time is it", isFinal: false);
+
+        // The user went on speaking for a second after that partial, and the recogniser has not caught up.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Speak();
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(500));
+
+        _transcript.Publish(_turn, "tell me some", isFinal: false);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Speak();
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(500), "\"some\" was followed by more speech");
+
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        _transcript.Publish(_turn, "tell me something interesting", isFinal: false);
+        _detector.EndSilence(Silence * 4).ShouldBe(TimeSpan.FromMilliseconds(250), "a fresh partial takes over");
+    }
+
+    [Fact]
+    public void Another_turns_partial_is_ignored()
+    {
+        Speak();
+        _transcript.Publish(_turn.Next(), "what time is it", isFinal: false);
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
+    public void The_fixed_detector_always_waits_the_configured_silence()
+    {
+        using var fixedDetector = new FixedTurnDetector(TimeSpan.FromMilliseconds(500));
+        fixedDetector.TurnStarted(_turn);
+        _transcript.Publish(_turn, "what time is it", isFinal: false);
+        fixedDetector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(500));
+    }
+
+    private void Speak() => _detector.Observe(new short[480], isSpeech: true);
+}

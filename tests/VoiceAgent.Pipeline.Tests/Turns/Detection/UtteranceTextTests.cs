@@ -1,0 +1,110 @@
+using VoiceAgent.Pipeline.Turns.Detection;
+
+namespace VoiceAgent.Pipeline.Tests.Turns.Detection;
+
+public class UtteranceTextTests
+{
+    [Theory]
+    [InlineData("i would like to book a table for")]
+    [InlineData("i want to go to the station and")]
+    [InlineData("can you tell me about the")]
+    [InlineData("so um")]
+    [InlineData("what time do you")]
+    [InlineData("my number is")]
+    [InlineData("my number is five five five one two")]
+    [InlineData("i would like")]
+    [InlineData("let me")]
+    [InlineData("what is twelve times")]
+    [InlineData("the code is 4 7")]
+    [InlineData("I need a taxi to the airport,")]
+    public void English_words_that_leave_the_sentence_open_extend_the_wait(string text) =>
+        UtteranceText.Classify(text).ShouldBe(UtteranceEnding.Open);
+
+    [Theory]
+    [InlineData("what time is it")]
+    [InlineData("what is twelve times seven")]
+    [InlineData("how are you")]
+    [InlineData("can you help me")]
+    [InlineData("um where is the nearest station")]
+    [InlineData("tell me a joke")]
+    [InlineData("please repeat that")]
+    [InlineData("okay stop talking")]
+    [InlineData("thank you")]
+    [InlineData("Is it going to rain tomorrow?")]
+    [InlineData("what does it look like")]
+    public void A_complete_english_question_or_command_shortens_the_wait(string text) =>
+        UtteranceText.Classify(text).ShouldBe(UtteranceEnding.Complete);
+
+    [Theory]
+    [InlineData("i would like to book a table far")]
+    [InlineData("I need a taxi tomorrow morning")]
+    [InlineData("my name is john smith")]
+    [InlineData("我想订一张桌子")]
+    public void A_request_or_statement_of_details_waits_longer_than_usual(string text) =>
+        UtteranceText.Classify(text).ShouldBe(UtteranceEnding.Request);
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("i went home yesterday")]
+    [InlineData("the weather is nice")]
+    [InlineData("yes")]
+    public void Anything_else_waits_the_configured_silence(string text) =>
+        UtteranceText.Classify(text).ShouldBe(UtteranceEnding.Neutral);
+
+    [Theory]
+    [InlineData("我想订一张桌子，")]
+    [InlineData("我想去北京和")]
+    [InlineData("因为")]
+    [InlineData("嗯")]
+    [InlineData("我的手机号码是")]
+    [InlineData("我的电话是一三八零")]
+    [InlineData("我要订一个")]
+    [InlineData("三加")]
+    public void Chinese_words_that_leave_the_sentence_open_extend_the_wait(string text) =>
+        UtteranceText.Classify(text).ShouldBe(UtteranceEnding.Open);
+
+    [Theory]
+    [InlineData("现在几点")]
+    [InlineData("你能帮我吗")]
+    [InlineData("明天会下雨吗？")]
+    [InlineData("请打开灯")]
+    [InlineData("帮我查一下天气")]
+    [InlineData("三加五等于多少")]
+    [InlineData("谢谢")]
+    public void A_complete_chinese_question_or_command_shortens_the_wait(string text) =>
+        UtteranceText.Classify(text).ShouldBe(UtteranceEnding.Complete);
+
+    [Fact]
+    public void A_plain_chinese_statement_is_neutral() => UtteranceText.Classify("我今天去了公园").ShouldBe(UtteranceEnding.Neutral);
+
+    [Theory]
+    [InlineData("uh huh", 0)]
+    [InlineData("mm hmm", 0)]
+    [InlineData("Uh-huh.", 0)]
+    [InlineData("yeah", 0)]
+    [InlineData("okay", 0)]
+    [InlineData("right right", 0)]
+    [InlineData("yeah i see", 0)]
+    [InlineData("um", 0)]
+    [InlineData("嗯", 0)]
+    [InlineData("对", 0)]
+    [InlineData("嗯嗯对对对", 0)]
+    [InlineData("好的", 0)]
+    [InlineData("stop", 1)]
+    [InlineData("wait what", 2)]
+    [InlineData("yeah but what about tomorrow", 4)]
+    [InlineData("no", 1)]
+    [InlineData("等一下", 2)]
+    [InlineData("不对", 1)]
+    public void Backchannels_and_hesitations_are_not_real_words(string text, int real) =>
+        UtteranceText.RealWords(text).ShouldBe(real);
+
+    [Theory]
+    [InlineData("okay", "")]
+    [InlineData("wait what", "wait ")]
+    [InlineData("yeah but what about ", "yeah but what ")]
+    [InlineData("等一下", "等一")]
+    public void Only_the_words_before_a_partials_last_word_are_settled(string partial, string settled) =>
+        UtteranceText.SettledPart(partial).ShouldBe(settled);
+}

@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Time.Testing;
+using VoiceAgent.Pipeline.Frames;
+using VoiceAgent.Pipeline.Turns;
+
+namespace VoiceAgent.Pipeline.Tests.Turns;
+
+public sealed class InterruptionPolicyTests : IDisposable
+{
+    private static readonly TimeSpan Long = TimeSpan.FromMilliseconds(600);
+    private readonly FakeTimeProvider _time = new();
+    private readonly TurnManager _turns;
+    private readonly UserTranscript _transcript;
+    private readonly InterruptionPolicy _policy;
+    private readonly TurnId _reply;
+
+    public InterruptionPolicyTests()
+    {
+        _turns = new TurnManager(CancellationToken.None, _time);
+        _transcript = new UserTranscript(_time);
+        _policy = new InterruptionPolicy(new InterruptionOptions { MinInterruptionMs = 300, MinInterruptionWords = 1, FalseInterruptionTimeoutMs = 1500 }, _turns, _transcript, _time);
+
+        // The agent is answering turn 1; the recogniser has streamed partials before.
+        _reply = _turns.BeginTurn();
+        _transcript.Publish(_reply, "tell me a long story", isFinal: false);
+        _turns.ReplyStarted(_reply);
+    }
+
+    public void Dispose()
+    {
+        _policy.Dispose();
+        _turns.Dispose();
+    }
+
+    [Fact]
+    public void Speech_over_the_agent_pauses_its_output_at_once_without_interrupting()
+    {
+        var overlap = _policy.BeginOverlap();
+
+        _turns.OutputResumed.IsCompleted.ShouldBeFalse();
+        _turns.Current.ShouldBe(_reply);
+        _turns.TokenFor(_reply).IsCancellationRequested.ShouldBeFalse();
+        _turns.IsStale(overlap).ShouldBeFalse();
+        _turns.IsWithheld(overlap).ShouldBeTrue();
+        _turns.Control.TryRead(out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_backchannel_never_interrupts_and_the_reply_resumes_when_its_final_arrives()
+    {
+        var overlap = _policy.BeginOverlap();
+        _policy.SpeechProgress(overlap, Long).ShouldBeFalse();
+        _transcript.Publish(overlap, "uh huh", isFinal: false);
+        _transcript.Publish(overlap, "uh huh", isFinal: true);
+
+        _turns.OutputResumed.IsCompleted.ShouldBeTrue();
+        _turns.Current.ShouldBe(_reply);
+        _turns.IsStale(overlap).ShouldBeTrue("the backchannel never becomes a turn");
+        _turns.TokenFor(_reply).IsCancellationRequested.ShouldBeFalse();
+        _turns.Control.TryRead(out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Real_words_with_enough_speech_interrupt_the_agent()
+    {
+        var overlap = _policy.BeginOverlap();
+        _transcript.Publish(overlap, "wait", isFinal: false);
+        _policy.SpeechProgress(overlap, TimeSpan.FromMilliseconds(150)).ShouldBeFalse("too short yet");
+        _policy.SpeechProgress(overlap, TimeSpan.FromMilliseconds(330)).ShouldBeFalse("the last word of a partial is not settled yet");
+        _turns.Current.ShouldBe(_reply);
+        _transcript.Publish(overlap, "wait what", isFinal: false);
+
+        _turns.Current.ShouldBe(overlap);
+        _turns.TokenFor(_reply).IsCancellationRequested.ShouldBeTrue();
+        _turns.Control.TryRead(out var interrupt).ShouldBeTrue();
+        interrupt.ShouldBe(new InterruptFrame(_reply));
+        _turns.OutputResumed.IsCompleted.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_partial_with_real_words_after_enough_speech_interrupts_at_once()
+    {
+        var overlap = _policy.BeginOverlap();
+        _policy.SpeechProgress(overlap, Long).ShouldBeFalse("no words yet");
+        _transcript.Publish(overlap, "yeah", isFinal: false);
+        _turns.Current.ShouldBe(_reply);
+        _transcript.Publish(overlap, "yeah hey", isFinal: false);
+        _turns.Current.ShouldBe(_reply, "\"hey\" may still become \"okay\"");
+        _transcript.Publish(overlap, "yeah but what about", isFinal: false);
+        _turns.Current.ShouldBe(overlap);
+    }
+
+    [Fact]
+    public void The_final_transcript_settles_an_overlap_the_partials_left_open()
+    {
+        var overlap = _policy.BeginOverlap();
+        _policy.SpeechProgress(overlap, Long);
+        _transcript.Publish(overlap, "stop", isFinal: true);
+        _turns.Current.ShouldBe(overlap);
+    }
+
+    [Fact]
+    public void Too_little_speech_does_not_interrupt_even_with_words()
+    {
+        var overlap = _policy.BeginOverlap();
+        _policy.SpeechProgress(overlap, TimeSpan.FromMilliseconds(150));
+        _transcript.Publish(overlap, "no", isFinal: true);
+        _turns.Current.ShouldBe(_reply);
+        _turns.OutputResumed.IsCompleted.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void With_nothing_decided_the_reply_resumes_after_the_timeout_and_words_may_still_interrupt_later()
+    {
+        var overlap = _policy.BeginOverlap();
+        _policy.SpeechProgress(overlap, Long);
+        _time.Advance(TimeSpan.FromMilliseconds(1400));
+        _turns.OutputResumed.IsCompleted.ShouldBeFalse();
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        _turns.OutputResumed.IsCompleted.ShouldBeTrue();
+        _turns.Current.ShouldBe(_reply);
+
+        _transcript.Publish(overlap, "hold on a second", isFinal: false);
+        _turns.Current.ShouldBe(overlap);
+        _turns.Control.TryRead(out var interrupt).ShouldBeTrue();
+        interrupt.ShouldBe(new InterruptFrame(_reply));
+    }
+
+    [Fact]
+    public void Without_streaming_partials_speech_time_alone_interrupts()
+    {
+        using var turns = new TurnManager(CancellationToken.None, _time);
+        var transcript = new UserTranscript(_time);
+        using var policy = new InterruptionPolicy(new InterruptionOptions { MinInterruptionMs = 300, MinInterruptionWords = 1 }, turns, transcript, _time);
+        var reply = turns.BeginTurn();
+        turns.ReplyStarted(reply);
+        var overlap = policy.BeginOverlap();
+        policy.SpeechProgress(overlap, TimeSpan.FromMilliseconds(330)).ShouldBeTrue();
+        turns.Current.ShouldBe(overlap);
+    }
+
+    [Fact]
+    public void A_new_turn_supersedes_an_undecided_overlap()
+    {
+        var overlap = _policy.BeginOverlap();
+        var next = _turns.BeginTurn();
+        next.ShouldBeGreaterThan(overlap);
+        _turns.IsStale(overlap).ShouldBeTrue();
+        _turns.ConfirmOverlap(overlap).ShouldBeFalse();
+    }
+}
