@@ -17,10 +17,11 @@ public sealed class VadStage(IVoiceActivityDetectorFactory detectors, IResampler
 
     public async Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken)
     {
-        var frameBytes = _format.BytesFor(options.FrameMs);
+        // The detector states its window (WebRTC takes the configured FrameMs, Silero always 32 ms); everything frames by it.
         using var detector = detectors.Create(SampleRate, options.FrameMs);
+        var frameBytes = _format.BytesFor(detector.FrameMs);
         using var converter = new InputConverter(resamplers, SampleRate);
-        var call = new CallAudio(detector, new VadEndpointer(options, frameBytes), new AudioFramer(frameBytes), converter);
+        var call = new CallAudio(detector, new VadEndpointer(options, frameBytes, detector.FrameMs), new AudioFramer(frameBytes), converter);
         await FrameLoop.RunAsync(input, output, frame => HandleAsync(frame, call, output, cancellationToken), cancellationToken);
     }
 
@@ -39,7 +40,7 @@ public sealed class VadStage(IVoiceActivityDetectorFactory detectors, IResampler
                 if (options.EnergyEndGate && call.Endpointer.InSpeech)
                 {
                     call.Endpointer.Reset();
-                    await output.WriteAsync(Ended(call.Turn, TimeSpan.FromMilliseconds(call.Frames * options.FrameMs)), cancellationToken);
+                    await output.WriteAsync(Ended(call.Turn, TimeSpan.FromMilliseconds(call.Frames * call.Detector.FrameMs)), cancellationToken);
                 }
 
                 await output.WriteAsync(frame, cancellationToken);
@@ -65,7 +66,7 @@ public sealed class VadStage(IVoiceActivityDetectorFactory detectors, IResampler
                 isSpeech = call.EndGate.IsSpeech(isSpeech, Pcm16.Rms(samples));
             }
 
-            var streamTime = TimeSpan.FromMilliseconds(call.Frames * options.FrameMs);
+            var streamTime = TimeSpan.FromMilliseconds(call.Frames * call.Detector.FrameMs);
             switch (call.Endpointer.Process(pcm, isSpeech, turns.AgentActive))
             {
                 case EndpointerEvent.SpeechStarted:
