@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using VoiceAgent.Api.Tests.Infrastructure;
+using VoiceAgent.Pipeline.Vad;
+using VoiceAgent.Providers.Embedded.Silero;
 
 namespace VoiceAgent.Api.Tests.VoiceCall;
 
@@ -15,6 +17,7 @@ public sealed class SileroVoiceCallTests
         var vad = health.GetProperty("engines").GetProperty("vad");
         vad.GetProperty("provider").GetString().ShouldBe("Silero");
         vad.GetProperty("status").GetString().ShouldBe("ready");
+        host.Service<IVoiceActivityDetectorFactory>().ShouldBeOfType<SileroVadFactory>();
 
         await using var call = await VoiceCallClient.ConnectAsync(host);
         await call.StreamAsync("silero-call", TestAudio.FlitePcm("what is twelve times seven", silenceMs: 1200));

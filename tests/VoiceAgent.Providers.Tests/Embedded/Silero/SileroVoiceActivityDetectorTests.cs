@@ -56,6 +56,34 @@ public sealed class SileroVoiceActivityDetectorTests(ITestOutputHelper log)
         }
     }
 
+    [Theory]
+    [InlineData("brownnoise", -25)]
+    [InlineData("whitenoise", -25)]
+    [InlineData("pinknoise", -25)]
+    [InlineData("pinknoise", -35)]
+    public void Noise_that_follows_digital_silence_is_not_speech(string kind, double dbfs)
+    {
+        var noise = TestSpeech.Sox(16_000, "synth", "4", kind);
+        var rms = Math.Sqrt(noise.Average(x => (double)x * x));
+        var gain = 32768 * Math.Pow(10, dbfs / 20) / rms;
+        var signal = new short[8_000 + noise.Length];
+        for (var i = 0; i < noise.Length; i++)
+        {
+            signal[8_000 + i] = (short)Math.Clamp(noise[i] * gain, short.MinValue, short.MaxValue);
+        }
+
+        using var vad = new SileroVoiceActivityDetector(_model, 16_000);
+        var p = new List<float>();
+        for (var w = 0; w < signal.Length / 512; w++)
+        {
+            vad.IsSpeech(signal.AsSpan(w * 512, 512));
+            p.Add(vad.Probability);
+        }
+
+        log.WriteLine($"{kind} {dbfs} dBFS after 0.5 s of zeros: max p {p.Max():F3} at window {p.IndexOf(p.Max())}; {string.Join(' ', p.Take(30).Select(x => x.ToString("F2")))}");
+        p.Max().ShouldBeLessThan(0.5f);
+    }
+
     [Fact]
     public void Two_interleaved_streams_give_exactly_what_each_gives_alone()
     {
