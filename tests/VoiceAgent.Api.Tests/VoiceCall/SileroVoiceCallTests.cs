@@ -3,10 +3,11 @@ using System.Text.Json;
 using VoiceAgent.Api.Tests.Infrastructure;
 using VoiceAgent.Pipeline.Vad;
 using VoiceAgent.Providers.Embedded.Silero;
+using VoiceAgent.Providers.Embedded.WebRtcVad;
 
 namespace VoiceAgent.Api.Tests.VoiceCall;
 
-/// <summary>The real host with <c>VoiceAgent:Vad:Provider=Silero</c>: a spoken question is answered; a wrong model file stops the start.</summary>
+/// <summary>The real host with <c>VoiceAgent:Vad:Provider=Silero</c> (the default): a spoken question is answered; a wrong model file stops the start.</summary>
 public sealed class SileroVoiceCallTests
 {
     [Fact]
@@ -28,6 +29,17 @@ public sealed class SileroVoiceCallTests
         string.Concat(call.Json("text").Select(t => t.GetProperty("msg").GetString())).ShouldContain("84", customMessage: call.Describe());
         call.All.Count(r => r.Binary is not null).ShouldBeGreaterThan(10);
         end.Json!.Value.GetProperty("turn_id").GetInt64().ShouldBe(final.GetProperty("turn_id").GetInt64());
+    }
+
+    [Theory]
+    [InlineData(null, typeof(SileroVadFactory))]
+    [InlineData("Silero", typeof(SileroVadFactory))]
+    [InlineData("WebRtc", typeof(WebRtcVadFactory))]
+    [InlineData("Embedded", typeof(WebRtcVadFactory))]
+    public async Task The_provider_setting_chooses_the_vad_and_silero_is_the_default(string? provider, Type expected)
+    {
+        await using var host = await ServiceHost.StartAsync(provider is null ? null : new Dictionary<string, string?> { ["VoiceAgent:Vad:Provider"] = provider });
+        host.Service<IVoiceActivityDetectorFactory>().ShouldBeOfType(expected);
     }
 
     [Fact]

@@ -4,9 +4,9 @@ using Microsoft.ML.OnnxRuntime;
 namespace VoiceAgent.Providers.Embedded.Silero;
 
 /// <summary>
-/// The Silero VAD v5 model loaded once into an ONNX Runtime session. One session serves every stream: ONNX Runtime
-/// sessions are safe to run from many threads at once, and each further session would cost ~9 MiB (see the README's
-/// measurement of shared vs pooled sessions). Per-stream state lives in <see cref="SileroVoiceActivityDetector"/>.
+/// The Silero VAD v5 model loaded into one ONNX Runtime session. A session is safe to run from many threads at once and
+/// serves many streams; <see cref="SileroVadFactory"/> keeps one per core. Per-stream state lives in
+/// <see cref="SileroVoiceActivityDetector"/>.
 /// </summary>
 public sealed class SileroModel : IDisposable
 {

@@ -18,6 +18,10 @@ public sealed class SileroVadOptions
     /// Whatever the path, the file must be the pinned model (its SHA-256 is checked).</summary>
     public string? ModelPath { get; set; }
 
+    /// <summary>ONNX Runtime sessions the calls are spread over; 0 means one per core (measured faster than one shared session).</summary>
+    [Range(0, 64)]
+    public int Sessions { get; set; }
+
     public string ResolvedModelPath => string.IsNullOrWhiteSpace(ModelPath)
         ? Path.Combine(AppContext.BaseDirectory, "models", "silero", SileroModel.FileName)
         : Path.GetFullPath(ModelPath, AppContext.BaseDirectory);

@@ -160,7 +160,9 @@ public sealed class SileroVoiceActivityDetectorTests(ITestOutputHelper log)
     public void The_shipped_model_loads_and_a_corrupted_copy_is_refused_naming_the_expected_hash()
     {
         var shipped = new SileroVadOptions().ResolvedModelPath;
-        new SileroVadFactory(Options.Create(new SileroVadOptions())).CheckAvailable().ShouldBeNull();
+        using var pooled = new SileroVadFactory(Options.Create(new SileroVadOptions { Sessions = 2 }));
+        pooled.CheckAvailable().ShouldBeNull();
+        pooled.SessionCount.ShouldBe(2);
 
         var dir = Directory.CreateTempSubdirectory("va-silero-");
         try
