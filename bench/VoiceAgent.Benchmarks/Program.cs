@@ -39,6 +39,14 @@ if (args is ["voice-latency", ..])
     return;
 }
 
+// Turn taking (pauses, questions, noise, speech in noise, backchannels, interruptions) over /chat/voice_call of a
+// running service: ... -- turn-taking --url ws://127.0.0.1:PORT/chat/voice_call [--name NAME] [--parallel 3]; see bench/turn-bench.sh
+if (args is ["turn-taking", ..])
+{
+    Environment.ExitCode = await VoiceAgent.Benchmarks.TurnTaking.TurnTakingBench.RunAsync(args);
+    return;
+}
+
 // Pipeline overhead with the real VAD and benchmark-local instant engines, in process: ... -- pipeline-overhead [turns]
 if (args is ["pipeline-overhead", ..])
 {

@@ -2,18 +2,45 @@ using System.Diagnostics;
 
 namespace VoiceAgent.Benchmarks;
 
-/// <summary>Speech for the console modes: flite's voice, converted by sox to 16 kHz PCM16 mono.</summary>
+/// <summary>Speech (and noise) for the console modes: flite's or espeak-ng's voice, converted by sox to 16 kHz PCM16 mono.</summary>
 public static class Speech
 {
-    public static async Task<byte[]> FliteAsync(string text, CancellationToken cancellationToken)
+    /// <param name="text">What to say.</param>
+    /// <param name="cancellationToken">Stops the synthesis.</param>
+    /// <param name="voice">A flite voice (slt, rms, awb, kal), or <c>espeak:VOICE</c> (e.g. <c>espeak:en-us+f3</c>) for espeak-ng.</param>
+    public static async Task<byte[]> FliteAsync(string text, CancellationToken cancellationToken, string voice = "slt")
     {
         var dir = Directory.CreateTempSubdirectory("va-bench-");
         try
         {
             var wav = Path.Combine(dir.FullName, "in.wav");
             var raw = Path.Combine(dir.FullName, "out.raw");
-            await RunAsync("flite", ["-voice", "slt", "-t", text, "-o", wav], cancellationToken);
+            if (voice.StartsWith("espeak:", StringComparison.Ordinal))
+            {
+                await RunAsync("espeak-ng", ["-v", voice["espeak:".Length..], "-w", wav, text], cancellationToken);
+            }
+            else
+            {
+                await RunAsync("flite", ["-voice", voice, "-t", text, "-o", wav], cancellationToken);
+            }
+
             await RunAsync("sox", [wav, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", raw], cancellationToken);
+            return await File.ReadAllBytesAsync(raw, cancellationToken);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Audio made by sox alone at 16 kHz PCM16 mono: <paramref name="effects"/> follow <c>-n</c> (e.g. <c>synth 3 pinknoise</c>).</summary>
+    public static async Task<byte[]> SoxAsync(IEnumerable<string> effects, CancellationToken cancellationToken)
+    {
+        var dir = Directory.CreateTempSubdirectory("va-bench-");
+        try
+        {
+            var raw = Path.Combine(dir.FullName, "out.raw");
+            await RunAsync("sox", ["-n", "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", raw, .. effects], cancellationToken);
             return await File.ReadAllBytesAsync(raw, cancellationToken);
         }
         finally

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace VoiceAgent.Providers.Tests;
 
-/// <summary>Makes real speech for tests with Debian's flite (or espeak-ng) and sox: 16 kHz PCM16 mono samples.</summary>
+/// <summary>Makes real speech (and noise) for tests with Debian's flite (or espeak-ng) and sox: PCM16 mono samples.</summary>
 public static class TestSpeech
 {
     /// <summary>Speaks <paramref name="text"/> with flite's voice <paramref name="voice"/> (kal, slt, rms, awb, ...), resampled to <paramref name="rate"/>.</summary>
@@ -15,6 +15,25 @@ public static class TestSpeech
             var raw = Path.Combine(dir.FullName, "out.raw");
             Run("flite", "-voice", voice, "-t", text, "-o", wav);
             Run("sox", wav, "-r", rate.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", raw);
+            var bytes = File.ReadAllBytes(raw);
+            var samples = new short[bytes.Length / 2];
+            Buffer.BlockCopy(bytes, 0, samples, 0, samples.Length * 2);
+            return samples;
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Audio made by sox alone, e.g. <c>Sox(3, 16_000, "synth", "3", "pinknoise", "vol", "0.1")</c>: sox's effects after <c>-n</c>.</summary>
+    public static short[] Sox(int rate, params string[] effects)
+    {
+        var dir = Directory.CreateTempSubdirectory("va-noise-");
+        try
+        {
+            var raw = Path.Combine(dir.FullName, "out.raw");
+            Run("sox", ["-n", "-r", rate.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", raw, .. effects]);
             var bytes = File.ReadAllBytes(raw);
             var samples = new short[bytes.Length / 2];
             Buffer.BlockCopy(bytes, 0, samples, 0, samples.Length * 2);

@@ -6,6 +6,7 @@ using VoiceAgent.Pipeline.Vad;
 using VoiceAgent.Providers.Embedded.Dialogue;
 using VoiceAgent.Providers.Embedded.Espeak;
 using VoiceAgent.Providers.Embedded.PocketSphinx;
+using VoiceAgent.Providers.Embedded.Silero;
 using VoiceAgent.Providers.Embedded.Soxr;
 using VoiceAgent.Providers.Embedded.WebRtcVad;
 using VoiceAgent.Providers.OpenAI;
@@ -20,9 +21,17 @@ public static class EngineRegistration
 {
     public const string Embedded = "Embedded";
 
+    /// <summary>The WebRTC VAD; <see cref="Embedded"/> is the same engine under its older name.</summary>
+    public const string WebRtc = "WebRtc";
+
+    /// <summary>Silero VAD v5 through ONNX Runtime.</summary>
+    public const string Silero = "Silero";
+
     public static IServiceCollection AddEmbeddedEngines(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WebRtcVadOptions>().Bind(configuration.GetSection("VoiceAgent:Vad:Embedded")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebRtcVadOptions>().Bind(configuration.GetSection("VoiceAgent:Vad:Embedded")).Bind(configuration.GetSection("VoiceAgent:Vad:WebRtc")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SileroVadOptions>().Bind(configuration.GetSection("VoiceAgent:Vad:Silero")).ValidateDataAnnotations()
+            .Validate(o => o.DeactivationThreshold <= o.ActivationThreshold, "VoiceAgent:Vad:Silero:DeactivationThreshold must not exceed ActivationThreshold.").ValidateOnStart();
         services.AddOptions<PocketSphinxOptions>().Bind(configuration.GetSection("VoiceAgent:Asr:Embedded"));
         services.AddOptions<DialogueOptions>().Bind(configuration.GetSection(DialogueOptions.SectionName));
         services.AddOptions<EspeakOptions>().Bind(configuration.GetSection("VoiceAgent:Tts:Embedded"))
@@ -34,11 +43,18 @@ public static class EngineRegistration
             });
 
         services.AddKeyedSingleton<IVoiceActivityDetectorFactory>(Embedded, (sp, _) => new WebRtcVadFactory(sp.GetRequiredService<IOptions<WebRtcVadOptions>>()));
+        services.AddKeyedSingleton<IVoiceActivityDetectorFactory>(WebRtc, (sp, _) => sp.GetRequiredKeyedService<IVoiceActivityDetectorFactory>(Embedded));
+        services.AddSingleton(sp => new SileroVadFactory(sp.GetRequiredService<IOptions<SileroVadOptions>>()));
+        services.AddKeyedSingleton<IVoiceActivityDetectorFactory>(Silero, (sp, _) => sp.GetRequiredService<SileroVadFactory>());
         services.AddKeyedSingleton<ISpeechToTextClient>(Embedded, (sp, _) => new PocketSphinxSpeechToTextClient(sp.GetRequiredService<IOptions<PocketSphinxOptions>>().Value, sp.GetRequiredService<IResamplerFactory>()));
         services.AddKeyedSingleton<IChatClient>(Embedded, (sp, _) => new DialogueChatClient(sp.GetRequiredService<IOptions<DialogueOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton<ITextToSpeechClient>(Embedded, (sp, _) => new EspeakTextToSpeechClient(sp.GetRequiredService<IOptions<EspeakOptions>>().Value, sp.GetRequiredService<IResamplerFactory>()));
 
         services.AddSingleton(new EngineCheck("vad", Embedded, WebRtcVadFactory.CheckAvailable));
+        services.AddSingleton(new EngineCheck("vad", WebRtc, WebRtcVadFactory.CheckAvailable));
+
+        // The first probe loads the model and checks its hash (a wrong file stops start-up), so it is also the warm-up.
+        services.AddSingleton(sp => new EngineCheck("vad", Silero, () => sp.GetRequiredService<SileroVadFactory>().CheckAvailable()));
         services.AddSingleton(sp => new EngineCheck("asr", Embedded, () => PocketSphinxSpeechToTextClient.CheckAvailable(sp.GetRequiredService<IOptions<PocketSphinxOptions>>().Value)));
         services.AddSingleton(new EngineCheck("llm", Embedded, () => null));
         services.AddSingleton(new EngineCheck("tts", Embedded, EspeakTextToSpeechClient.CheckAvailable));
@@ -50,7 +66,7 @@ public static class EngineRegistration
     {
         services.AddSingleton<IResamplerFactory>(_ => configuration["VoiceAgent:Resampler:Provider"] is "Linear" ? new LinearResamplerFactory() : new SoxrResamplerFactory());
         services.AddSingleton(new EngineCheck("resampler", "Soxr", () => configuration["VoiceAgent:Resampler:Provider"] is "Linear" ? null : SoxrResamplerFactory.CheckAvailable()));
-        services.AddSingleton(sp => Keyed<IVoiceActivityDetectorFactory>(sp, configuration, "Vad", Embedded));
+        services.AddSingleton(sp => Keyed<IVoiceActivityDetectorFactory>(sp, configuration, "Vad", configuration["VoiceAgent:Vad:Provider"] ?? Embedded));
         services.AddSingleton(sp => Chain<ISpeechToTextClient>(sp, configuration, "Asr", list => new FallbackSpeechToTextClient(list, sp.GetRequiredService<EngineMetrics>(), Log(sp))));
         services.AddSingleton(sp => Chain<IChatClient>(sp, configuration, "Llm", list => new FallbackChatClient(list, sp.GetRequiredService<EngineMetrics>(), Log(sp))));
         services.AddSingleton(sp => Chain<ITextToSpeechClient>(sp, configuration, "Tts", list => new FallbackTextToSpeechClient(list, sp.GetRequiredService<EngineMetrics>(), Log(sp))));
@@ -74,7 +90,7 @@ public static class EngineRegistration
     private static T Keyed<T>(IServiceProvider sp, IConfiguration configuration, string stage, string provider)
         where T : notnull =>
         sp.GetKeyedService<T>(provider)
-            ?? throw new OptionsValidationException($"VoiceAgent:{stage}:Provider", typeof(T), [$"VoiceAgent:{stage}: '{provider}' is not a known {stage} engine (known: Embedded, OpenAI, Instant)."]);
+            ?? throw new OptionsValidationException($"VoiceAgent:{stage}:Provider", typeof(T), [$"VoiceAgent:{stage}: '{provider}' is not a known {stage} engine (known: Embedded, OpenAI, Instant; for Vad: WebRtc, Silero)."]);
 
     private static ILogger Log(IServiceProvider sp) => sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoiceAgent.Engines");
 }

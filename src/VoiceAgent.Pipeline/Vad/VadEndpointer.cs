@@ -26,13 +26,17 @@ public sealed class VadEndpointer
     private int _speechRun;
     private int _silenceRun;
 
-    public VadEndpointer(VadEndpointerOptions options, int frameBytes)
+    /// <param name="options">The turn-taking thresholds.</param>
+    /// <param name="frameBytes">Bytes per frame.</param>
+    /// <param name="frameMs">The detector's frame length when it is not <see cref="VadEndpointerOptions.FrameMs"/> (Silero's 32 ms window).</param>
+    public VadEndpointer(VadEndpointerOptions options, int frameBytes, int? frameMs = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameBytes);
         _frameBytes = frameBytes;
-        _frameMs = options.FrameMs;
+        _frameMs = frameMs ?? options.FrameMs;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_frameMs);
         _minSpeechFrames = Frames(options.MinSpeechMs);
         _bargeInFrames = Frames(options.BargeInMs);
         _endSilenceFrames = Frames(options.EndSilenceMs);

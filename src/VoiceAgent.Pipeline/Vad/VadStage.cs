@@ -29,11 +29,13 @@ public sealed class VadStage(
 
     public async Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken)
     {
-        var frameBytes = _format.BytesFor(options.FrameMs);
         using var detector = detectors.Create(SampleRate, options.FrameMs);
+
+        // The detector states its window (WebRTC takes the configured FrameMs, Silero always 32 ms); everything frames by it.
+        var frameBytes = _format.BytesFor(detector.FrameMs);
         using var converter = new InputConverter(resamplers, SampleRate);
         using var turnEnds = turnDetector;
-        var call = new CallAudio(detector, new VadEndpointer(options, frameBytes), new AudioFramer(frameBytes), converter);
+        var call = new CallAudio(detector, new VadEndpointer(options, frameBytes, detector.FrameMs), new AudioFramer(frameBytes), converter);
         await FrameLoop.RunAsync(input, output, frame => HandleAsync(frame, call, output, cancellationToken), cancellationToken);
     }
 
@@ -52,8 +54,8 @@ public sealed class VadStage(
                 if (options.EnergyEndGate && call.Endpointer.InSpeech)
                 {
                     call.Endpointer.Reset();
-                    interruptions?.SpeechProgress(call.Turn, call.SpeechTime(options.FrameMs));
-                    await output.WriteAsync(Ended(call.Turn, TimeSpan.FromMilliseconds(call.Frames * options.FrameMs)), cancellationToken);
+                    interruptions?.SpeechProgress(call.Turn, call.SpeechTime(call.Detector.FrameMs));
+                    await output.WriteAsync(Ended(call.Turn, TimeSpan.FromMilliseconds(call.Frames * call.Detector.FrameMs)), cancellationToken);
                 }
 
                 await output.WriteAsync(frame, cancellationToken);
@@ -79,7 +81,7 @@ public sealed class VadStage(
                 isSpeech = call.EndGate.IsSpeech(isSpeech, Pcm16.Rms(samples));
             }
 
-            var streamTime = TimeSpan.FromMilliseconds(call.Frames * options.FrameMs);
+            var streamTime = TimeSpan.FromMilliseconds(call.Frames * call.Detector.FrameMs);
             TimeSpan? endSilence = null;
             if (call.Endpointer.InSpeech)
             {
@@ -87,7 +89,7 @@ public sealed class VadStage(
                 call.SpeechFrames += isSpeech ? 1 : 0;
                 if (!isSpeech && turnDetector is not null)
                 {
-                    endSilence = turnDetector.EndSilence(TimeSpan.FromMilliseconds(call.Endpointer.SilenceRunMs + options.FrameMs));
+                    endSilence = turnDetector.EndSilence(TimeSpan.FromMilliseconds(call.Endpointer.SilenceRunMs + call.Detector.FrameMs));
                 }
             }
 
@@ -98,7 +100,7 @@ public sealed class VadStage(
                 case EndpointerEvent.SpeechStarted:
                     call.EndGate.Reset();
                     call.Turn = overlapping && turns.AgentActive ? interruptions!.BeginOverlap() : turns.BeginTurn();
-                    call.SpeechFrames = (options.MinSpeechMs + options.FrameMs - 1) / options.FrameMs;
+                    call.SpeechFrames = (options.MinSpeechMs + call.Detector.FrameMs - 1) / call.Detector.FrameMs;
                     turnDetector?.TurnStarted(call.Turn);
                     produced.Add(new UserSpeechStartedFrame(call.Turn, streamTime));
                     produced.Add(new UserAudioFrame(call.Turn, call.Endpointer.PendingAudio.ToArray()));
@@ -113,7 +115,7 @@ public sealed class VadStage(
 
             if (isSpeech && call.Endpointer.InSpeech)
             {
-                interruptions?.SpeechProgress(call.Turn, call.SpeechTime(options.FrameMs));
+                interruptions?.SpeechProgress(call.Turn, call.SpeechTime(call.Detector.FrameMs));
             }
         }
 

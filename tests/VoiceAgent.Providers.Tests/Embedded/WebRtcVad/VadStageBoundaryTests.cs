@@ -4,13 +4,14 @@ using VoiceAgent.Pipeline.Audio;
 using VoiceAgent.Pipeline.Frames;
 using VoiceAgent.Pipeline.Turns;
 using VoiceAgent.Pipeline.Vad;
+using VoiceAgent.Providers.Embedded.Silero;
 using VoiceAgent.Providers.Embedded.WebRtcVad;
 using Xunit.Abstractions;
 
 namespace VoiceAgent.Providers.Tests.Embedded.WebRtcVad;
 
 /// <summary>
-/// The turn boundaries the pipeline acts on, with the real WebRTC VAD: the start of a turn and the end of speech it
+/// The turn boundaries the pipeline acts on, with the real WebRTC VAD (30 ms frames) or Silero VAD (its 32 ms windows): the start of a turn and the end of speech it
 /// reports are within ±100 ms of the speech's true edges. The detector alone overshoots the end by its ~90 ms hangover;
 /// the VAD stage's energy end gate takes that back.
 /// </summary>
@@ -20,10 +21,13 @@ public sealed class VadStageBoundaryTests(ITestOutputHelper log)
     private const double ToleranceMs = 100;
 
     [Theory]
-    [InlineData("The quick brown fox jumps over the lazy dog.", "slt")]
-    [InlineData("Please turn on the kitchen lights.", "rms")]
-    [InlineData("What is the weather like tomorrow?", "awb")]
-    public async Task Turn_start_and_end_of_speech_are_within_100_ms_of_the_true_edges(string text, string voice)
+    [InlineData("The quick brown fox jumps over the lazy dog.", "slt", "WebRtc")]
+    [InlineData("Please turn on the kitchen lights.", "rms", "WebRtc")]
+    [InlineData("What is the weather like tomorrow?", "awb", "WebRtc")]
+    [InlineData("The quick brown fox jumps over the lazy dog.", "slt", "Silero")]
+    [InlineData("Please turn on the kitchen lights.", "rms", "Silero")]
+    [InlineData("What is the weather like tomorrow?", "awb", "Silero")]
+    public async Task Turn_start_and_end_of_speech_are_within_100_ms_of_the_true_edges(string text, string voice, string engine)
     {
         var speech = TestSpeech.Flite(text, voice, Rate);
         var signal = new short[Rate + speech.Length + (2 * Rate)];
@@ -32,7 +36,10 @@ public sealed class VadStageBoundaryTests(ITestOutputHelper log)
 
         var options = new VadEndpointerOptions();
         using var turns = new TurnManager(CancellationToken.None);
-        var stage = new VadStage(new WebRtcVadFactory(Options.Create(new WebRtcVadOptions())), new LinearResamplerFactory(), options, turns, new TurnTimeline());
+        IVoiceActivityDetectorFactory detectors = engine == "Silero"
+            ? new SileroVadFactory(Options.Create(new SileroVadOptions()))
+            : new WebRtcVadFactory(Options.Create(new WebRtcVadOptions()));
+        var stage = new VadStage(detectors, new LinearResamplerFactory(), options, turns, new TurnTimeline());
         var input = Channel.CreateUnbounded<Frame>();
         var output = Channel.CreateUnbounded<Frame>();
         var bytes = Pcm16.ToBytes(signal);
@@ -54,10 +61,10 @@ public sealed class VadStageBoundaryTests(ITestOutputHelper log)
         var ended = frames.OfType<UserSpeechEndedFrame>().ShouldHaveSingleItem();
 
         // A turn starts once MinSpeechMs of speech was heard: the speech began that long before the start was reported.
-        var frameMs = options.FrameMs;
+        var frameMs = engine == "Silero" ? SileroVoiceActivityDetector.WindowMs : options.FrameMs;
         var startMs = started.StreamTime.TotalMilliseconds - (Math.Ceiling((double)options.MinSpeechMs / frameMs) * frameMs);
         var endMs = ended.StreamTime.TotalMilliseconds;
-        log.WriteLine($"{voice}: energy edges {trueStartMs}–{trueEndMs} ms, turn {startMs}–{endMs} ms");
+        log.WriteLine($"{engine} {voice}: energy edges {trueStartMs}–{trueEndMs} ms, turn {startMs}–{endMs} ms");
         startMs.ShouldBeInRange(trueStartMs - ToleranceMs, trueStartMs + ToleranceMs);
         endMs.ShouldBeInRange(trueEndMs - ToleranceMs, trueEndMs + ToleranceMs);
     }
