@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using VoiceAgent.Api.Auth;
@@ -15,60 +14,10 @@ public static class OpenAIAudioEndpoints
 {
     public static IEndpointRouteBuilder MapOpenAIAudioEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/audio/speech", SpeechAsync).RequireApiKey().RequireRateLimiting(RateLimits.Requests);
+        app.MapPost("/v1/audio/speech", SpeechEndpoint.HandleAsync).RequireApiKey().RequireRateLimiting(RateLimits.Requests);
         app.MapPost("/v1/audio/transcriptions", TranscribeAsync).RequireApiKey().RequireRateLimiting(RateLimits.Requests).DisableAntiforgery();
         app.MapGet("/v1/models", Models).RequireApiKey().RequireRateLimiting(RateLimits.Requests);
         return app;
-    }
-
-    private static async Task SpeechAsync(HttpContext context, ITextToSpeechClient tts, IResamplerFactory resamplers, IOptions<PipelineOptions> pipeline, IOptions<HttpApiOptions> http)
-    {
-        var ct = context.RequestAborted;
-        var body = await RequestBody.ReadAsync(context.Request, http.Value.MaxBodyBytes, ct);
-        if (body is null)
-        {
-            await OpenAIError.Result(413, $"The request body is larger than {http.Value.MaxBodyBytes} bytes.", "invalid_request_error", "body_too_large").ExecuteAsync(context);
-            return;
-        }
-
-        if (!SpeechRequest.TryParse(body, out var request, out var error))
-        {
-            await OpenAIError.BadRequest(error).ExecuteAsync(context);
-            return;
-        }
-
-        if (request!.Voice is { } voice && tts.GetService<IVoiceCatalog>() is { } catalog && !catalog.IsKnownVoice(voice))
-        {
-            await OpenAIError.BadRequest($"Unknown voice '{voice}'.", "unknown_voice").ExecuteAsync(context);
-            return;
-        }
-
-        var format = pipeline.Value.Output.OutputFormat;
-        var options = new TextToSpeechOptions { VoiceId = request.Voice, Speed = request.Speed, AudioFormat = format.ToMediaType() };
-        var response = await tts.GetAudioAsync(request.Input, options, ct);
-        var pcm = new MemoryStream();
-        foreach (var data in response.Contents.OfType<DataContent>())
-        {
-            if (!AudioFormat.TryParseMediaType(data.MediaType, out var f, format.SampleRate))
-            {
-                throw new InvalidOperationException($"The TTS engine returned {data.MediaType}, not PCM.");
-            }
-
-            pcm.Write(f == format ? data.Data.Span : Pcm16.AsBytes(AudioConversion.ToMonoAt(new AudioChunk(data.Data, f), format.SampleRate, resamplers)));
-        }
-
-        var audio = new AudioChunk(pcm.ToArray(), format);
-        context.Response.Headers["X-Sample-Rate"] = format.SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (request.ResponseFormat == "wav")
-        {
-            context.Response.ContentType = "audio/wav";
-            await context.Response.Body.WriteAsync(WavFile.Write(audio), ct);
-        }
-        else
-        {
-            context.Response.ContentType = format.ToMediaType();
-            await context.Response.Body.WriteAsync(audio.Data, ct);
-        }
     }
 
     private static async Task TranscribeAsync(HttpContext context, ISpeechToTextClient asr, IResamplerFactory resamplers, IOptions<HttpApiOptions> http)
@@ -173,79 +122,23 @@ public static class OpenAIAudioEndpoints
         return AudioConversion.ToMonoAt(chunk, VadRate, resamplers);
     }
 
-    private static IResult Models(IChatClient chat, ITextToSpeechClient tts, ISpeechToTextClient asr, IOptions<HttpApiOptions> http, TimeProvider time)
+    // Each entry is an OpenAI model object; the TTS one also lists what "voice" accepts (extra fields OpenAI clients
+    // ignore), because a client cannot otherwise find out which voices this server has.
+    private static IResult Models(IChatClient chat, ITextToSpeechClient tts, ISpeechToTextClient asr, IOptions<HttpApiOptions> http, IOptions<VoiceAliasOptions> aliases, TimeProvider time)
     {
         var created = time.GetUtcNow().ToUnixTimeSeconds();
-        var ids = new[]
+        var llm = chat.GetService<ChatClientMetadata>()?.DefaultModelId ?? http.Value.ModelName;
+        var ttsId = tts.GetService<TextToSpeechClientMetadata>()?.DefaultModelId is { } t ? $"tts-{t}" : "tts";
+        var asrId = asr.GetService<SpeechToTextClientMetadata>()?.DefaultModelId is { } a ? $"asr-{a}" : "asr";
+        var catalog = tts.GetService<IVoiceCatalog>();
+        var voiceAliases = catalog is null ? aliases.Value.VoiceAliases
+            : aliases.Value.VoiceAliases.Where(kv => catalog.IsKnownVoice(kv.Value)).ToDictionary(StringComparer.OrdinalIgnoreCase);
+        var data = new List<object>
         {
-            chat.GetService<ChatClientMetadata>()?.DefaultModelId ?? http.Value.ModelName,
-            tts.GetService<TextToSpeechClientMetadata>()?.DefaultModelId is { } t ? $"tts-{t}" : "tts",
-            asr.GetService<SpeechToTextClientMetadata>()?.DefaultModelId is { } a ? $"asr-{a}" : "asr",
+            new { id = llm, @object = "model", created, owned_by = "voiceagent" },
+            new { id = ttsId, @object = "model", created, owned_by = "voiceagent", voices = catalog?.Voices, voice_aliases = voiceAliases, response_formats = SpeechRequest.Formats },
+            new { id = asrId, @object = "model", created, owned_by = "voiceagent" },
         };
-        var data = ids.Distinct().Select(id => new { id, @object = "model", created, owned_by = "voiceagent" });
         return Results.Json(new { @object = "list", data }, ApiJson.Options);
-    }
-}
-
-/// <summary>The body of <c>POST /v1/audio/speech</c>.</summary>
-internal sealed record SpeechRequest(string Input, string? Voice, string ResponseFormat, float? Speed)
-{
-    /// <summary>The longest text one request may synthesise (OpenAI's limit too).</summary>
-    public const int MaxInputChars = 4096;
-
-    public static bool TryParse(byte[] body, out SpeechRequest? request, out string error)
-    {
-        request = null;
-        error = "";
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                error = "The body must be a JSON object.";
-                return false;
-            }
-
-            if (!root.TryGetProperty("input", out var input) || input.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(input.GetString()))
-            {
-                error = "'input' is required and must be a non-empty string.";
-                return false;
-            }
-
-            if (input.GetString()!.Length > MaxInputChars)
-            {
-                error = $"'input' may be at most {MaxInputChars} characters.";
-                return false;
-            }
-
-            string? voice = root.TryGetProperty("voice", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            var format = root.TryGetProperty("response_format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "pcm";
-            if (format is not ("pcm" or "wav"))
-            {
-                error = $"response_format '{format}' is not supported: use pcm or wav.";
-                return false;
-            }
-
-            float? speed = null;
-            if (root.TryGetProperty("speed", out var s) && s.ValueKind != JsonValueKind.Null)
-            {
-                if (s.ValueKind != JsonValueKind.Number || !s.TryGetDouble(out var d) || d < 0.25 || d > 4)
-                {
-                    error = "'speed' must be a number from 0.25 to 4.";
-                    return false;
-                }
-
-                speed = (float)d;
-            }
-
-            request = new SpeechRequest(input.GetString()!, voice, format, speed);
-            return true;
-        }
-        catch (JsonException ex)
-        {
-            error = $"The body is not valid JSON: {ex.Message}";
-            return false;
-        }
     }
 }

@@ -33,8 +33,6 @@ public sealed class OpenAIEnginesEndToEndTests : IAsyncLifetime
             ["VoiceAgent:Tts:OpenAI:ApiKey"] = "upstream-key",
             ["VoiceAgent:Tts:OpenAI:Model"] = "tts-1",
             ["VoiceAgent:Tts:OpenAI:Voice"] = "en-us",
-            // The upstream speaks PCM at its own output rate, 16 kHz (OpenAI's is 24 kHz).
-            ["VoiceAgent:Tts:OpenAI:SpeechSampleRate"] = "16000",
         });
     }
 
