@@ -6,6 +6,7 @@ using VoiceAgent.Api.Protocol;
 using VoiceAgent.Pipeline.Audio;
 using VoiceAgent.Pipeline.Text;
 using VoiceAgent.Pipeline.Tts;
+using VoiceAgent.Providers.Ffmpeg;
 
 namespace VoiceAgent.Api.Endpoints;
 
@@ -17,7 +18,7 @@ internal static partial class SpeechEndpoint
 {
     public static async Task HandleAsync(
         HttpContext context, ITextToSpeechClient tts, IResamplerFactory resamplers, IOptions<HttpApiOptions> http,
-        IOptions<VoiceAliasOptions> aliases, ILoggerFactory loggers)
+        IOptions<VoiceAliasOptions> aliases, FfmpegEncoderPool ffmpeg, ILoggerFactory loggers)
     {
         var ct = context.RequestAborted;
         var body = await RequestBody.ReadAsync(context.Request, http.Value.MaxBodyBytes, ct);
@@ -51,7 +52,7 @@ internal static partial class SpeechEndpoint
 
         var format = AudioFormat.Pcm16Mono(SpeechEncoders.SampleRate);
         var options = new TextToSpeechOptions { VoiceId = voice, Speed = request.Speed, AudioFormat = format.ToMediaType() };
-        await using var encoder = SpeechEncoders.Create(request.ResponseFormat, context.Response.Body);
+        await using var encoder = await SpeechEncoders.CreateAsync(request.ResponseFormat, context.Response.Body, ffmpeg);
         context.Response.ContentType = encoder.ContentType;
         context.Response.Headers["X-Sample-Rate"] = SpeechEncoders.SampleRate.ToString(CultureInfo.InvariantCulture);
         try

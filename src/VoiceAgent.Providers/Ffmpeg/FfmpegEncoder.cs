@@ -8,8 +8,8 @@ namespace VoiceAgent.Providers.Ffmpeg;
 /// <remarks>
 /// ffmpeg rather than in-process libraries for these three: Debian has no AAC encoder library outside ffmpeg's own
 /// libavcodec, and one program for all three is far less code than three native bindings. The price is ffmpeg's start
-/// (tens of milliseconds, more on a loaded machine: README, bench), which the speech endpoint hides by starting the
-/// encoder while the first sentence is being synthesised. Raw input with its format given needs no probing
+/// (about 200 ms of CPU, mostly loading its libraries: README, bench), which <see cref="FfmpegEncoderPool"/> takes off
+/// the request's path by keeping one started ffmpeg per format waiting. Raw input with its format given needs no probing
 /// (<c>-probesize 32 -analyzeduration 0</c>); <c>-flush_packets 1</c> and Ogg pages of at most 20 ms make ffmpeg
 /// write each packet as soon as it is encoded, and a pump copies ffmpeg's stdout to the output as it comes.
 /// </remarks>
@@ -33,17 +33,31 @@ public sealed class FfmpegEncoder : IAudioEncoder
 
     public string ContentType { get; }
 
-    /// <summary>Ogg Opus, as OpenAI's <c>opus</c> format (a browser's <c>audio/ogg</c>); 32 kbit/s, 20 ms frames, tuned for speech.</summary>
-    public static FfmpegEncoder OggOpus(int sampleRate, Stream output) =>
-        Start(sampleRate, output, "audio/ogg", ["-c:a", "libopus", "-b:a", "32k", "-application", "voip", "-frame_duration", "20", "-f", "ogg", "-page_duration", "20000"]);
+    /// <summary>
+    /// ffmpeg's output options per format. opus: Ogg Opus, as OpenAI's <c>opus</c> (a browser's <c>audio/ogg</c>), 32 kbit/s,
+    /// 20 ms frames, tuned for speech. aac: AAC-LC in ADTS frames, the streamable form of OpenAI's <c>aac</c>, 64 kbit/s.
+    /// flac: lossless; streamed, so the header's total-samples field stays 0 ("unknown"), which FLAC allows.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, (string ContentType, string[] Codec)> Formats = new Dictionary<string, (string, string[])>
+    {
+        ["opus"] = ("audio/ogg", ["-c:a", "libopus", "-b:a", "32k", "-application", "voip", "-frame_duration", "20", "-f", "ogg", "-page_duration", "20000"]),
+        ["aac"] = ("audio/aac", ["-c:a", "aac", "-b:a", "64k", "-f", "adts"]),
+        ["flac"] = ("audio/flac", ["-c:a", "flac", "-f", "flac"]),
+    };
 
-    /// <summary>AAC-LC in ADTS frames, the streamable form of OpenAI's <c>aac</c> format; 64 kbit/s.</summary>
-    public static FfmpegEncoder Aac(int sampleRate, Stream output) =>
-        Start(sampleRate, output, "audio/aac", ["-c:a", "aac", "-b:a", "64k", "-f", "adts"]);
+    /// <summary>Starts ffmpeg for <paramref name="format"/> (opus, aac or flac), waiting for its input.</summary>
+    internal static FfmpegProcess StartProcess(string format, int sampleRate)
+    {
+        string[] input = ["-probesize", "32", "-analyzeduration", "0", "-f", "s16le", "-ar", sampleRate.ToString(CultureInfo.InvariantCulture), "-ac", "1", "-i", "pipe:0"];
+        return FfmpegProcess.Start([.. input, .. Formats[format].Codec, "-flush_packets", "1", "pipe:1"]);
+    }
 
-    /// <summary>FLAC, lossless. Streamed, so the header's total-samples field stays 0 ("unknown"), which FLAC allows.</summary>
-    public static FfmpegEncoder Flac(int sampleRate, Stream output) =>
-        Start(sampleRate, output, "audio/flac", ["-c:a", "flac", "-f", "flac"]);
+    /// <summary>An encoder over an ffmpeg started by <see cref="StartProcess"/>; it owns the process from now on.</summary>
+    internal static FfmpegEncoder Over(FfmpegProcess ffmpeg, string format, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return new FfmpegEncoder(ffmpeg, output, Formats[format].ContentType);
+    }
 
     public async ValueTask WriteAsync(ReadOnlyMemory<short> samples, CancellationToken cancellationToken = default)
     {
@@ -100,13 +114,6 @@ public sealed class FfmpegEncoder : IAudioEncoder
         }
 
         _pumpCancel.Dispose();
-    }
-
-    private static FfmpegEncoder Start(int sampleRate, Stream output, string contentType, string[] codec)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        string[] input = ["-probesize", "32", "-analyzeduration", "0", "-f", "s16le", "-ar", sampleRate.ToString(CultureInfo.InvariantCulture), "-ac", "1", "-i", "pipe:0"];
-        return new FfmpegEncoder(FfmpegProcess.Start([.. input, .. codec, "-flush_packets", "1", "pipe:1"]), output, contentType);
     }
 
     private async Task PumpAsync(CancellationToken cancellationToken)

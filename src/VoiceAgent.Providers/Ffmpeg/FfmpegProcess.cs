@@ -21,6 +21,8 @@ internal sealed class FfmpegProcess : IAsyncDisposable
 
     public Stream Input => _process.StandardInput.BaseStream;
 
+    public bool HasExited => _process.HasExited;
+
     public Stream Output => _process.StandardOutput.BaseStream;
 
     /// <summary>Null when the ffmpeg program can be started here; otherwise why not, naming the Debian package.</summary>
