@@ -104,6 +104,7 @@ public sealed partial class ChatCompletionHandler(
         var pacer = new AudioPacer(options.Value, time);
         writer.Role(reply.Request.WithAudio);
         await writer.FlushAsync(ct);
+        var lateWords = new List<WordTiming>();
 
         await foreach (var item in ProduceAsync(reply, ct))
         {
@@ -115,6 +116,9 @@ public sealed partial class ChatCompletionHandler(
                 case SentenceAudioStartedFrame sentence:
                     writer.Transcript(sentence.Text, sentence.Words);
                     break;
+                case SentenceWordsFrame more:
+                    lateWords.AddRange(more.Words);
+                    break;
                 case AgentAudioFrame audio:
                     if (pacer.DelayFor(audio.Audio.Duration) is { } wait)
                     {
@@ -122,7 +126,8 @@ public sealed partial class ChatCompletionHandler(
                         await Task.Delay(wait, time, ct);
                     }
 
-                    writer.Audio(audio.Audio.Data);
+                    writer.Audio(audio.Audio.Data, lateWords);
+                    lateWords.Clear();
                     break;
                 case ReplyEndFrame end:
                     if (end.Error is { } failure)
@@ -162,6 +167,9 @@ public sealed partial class ChatCompletionHandler(
                 case SentenceAudioStartedFrame s:
                     text.Append(s.Text);
                     words.AddRange(s.Words);
+                    break;
+                case SentenceWordsFrame more:
+                    words.AddRange(more.Words);
                     break;
                 case AgentAudioFrame a:
                     pcm.Write(a.Audio.Data.Span);
@@ -225,7 +233,11 @@ public sealed partial class ChatCompletionHandler(
                     stageError ??= e.Error;
                     continue;
                 case SentenceAudioStartedFrame s:
-                    recording?.Add(new CachedSentence(s.Text, s.Words, new List<ReadOnlyMemory<byte>>()));
+                    recording?.Add(new CachedSentence(s.Text, new List<WordTiming>(s.Words), new List<ReadOnlyMemory<byte>>()));
+                    break;
+                case SentenceWordsFrame more when recording is { Count: > 0 }:
+                    // A replay announces every word with the sentence: the audio is all there at once by then.
+                    ((List<WordTiming>)recording[^1].Words).AddRange(more.Words);
                     break;
                 case AgentAudioFrame a when recording is { Count: > 0 }:
                     ((List<ReadOnlyMemory<byte>>)recording[^1].Chunks).Add(a.Audio.Data);

@@ -9,6 +9,9 @@ public sealed class HttpApiOptions
     /// <summary>Largest upload to <c>/v1/audio/transcriptions</c>.</summary>
     public int MaxUploadBytes { get; set; } = 25 * 1024 * 1024;
 
+    /// <summary>Longest audio <c>/v1/audio/transcriptions</c> transcribes; longer uploads get a 400.</summary>
+    public TimeSpan MaxTranscriptionDuration { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Send audio at real-time pace instead of as fast as it is made (the Agora engine buffers either way).</summary>
     public bool PaceRealTime { get; set; }
 

@@ -29,6 +29,8 @@ public static partial class VoiceAgentApp
             .Validate(o => o.MaxSessions > 0, "VoiceAgent:Sessions:MaxSessions must be positive.").ValidateOnStart();
         services.AddOptions<HttpApiOptions>().Bind(config.GetSection("VoiceAgent:Http"))
             .Validate(o => o.MaxBodyBytes > 0 && o.MaxUploadBytes > 0, "VoiceAgent:Http:MaxBodyBytes and MaxUploadBytes must be positive.").ValidateOnStart();
+        services.AddSingleton(_ => new VoiceAgent.Providers.Ffmpeg.FfmpegEncoderPool(Endpoints.SpeechEncoders.SampleRate));
+        services.AddOptions<VoiceAliasOptions>().Bind(config.GetSection("VoiceAgent:Tts"));
         services.AddOptions<AuthOptions>().Bind(config.GetSection("VoiceAgent:Auth"));
         services.AddOptions<VoiceCallOptions>().Bind(config.GetSection("VoiceAgent:VoiceCall"))
             .Validate(o => o.MaxMessageBytes >= 64 * 1024, "VoiceAgent:VoiceCall:MaxMessageBytes must be at least 65536 (1 s of audio in a JSON frame).")

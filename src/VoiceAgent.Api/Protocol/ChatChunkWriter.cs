@@ -44,11 +44,18 @@ public sealed class ChatChunkWriter(HttpResponse response, string id, string aud
         d.WriteEndObject();
     });
 
-    public void Audio(ReadOnlyMemory<byte> pcm) => Chunk(d =>
+    /// <summary>An audio chunk; <paramref name="words"/> are words of the current sentence that start in it (timed late by a remote engine).</summary>
+    public void Audio(ReadOnlyMemory<byte> pcm, IReadOnlyList<WordTiming>? words = null) => Chunk(d =>
     {
         d.WriteStartObject("audio");
         d.WriteString("id", audioId);
         d.WriteBase64String("data", pcm.Span);
+        if (words is { Count: > 0 })
+        {
+            d.WritePropertyName("words");
+            WriteWords(d, words);
+        }
+
         d.WriteEndObject();
     });
 

@@ -74,8 +74,26 @@ public static class WavFile
         var data = audio.Data.Span;
         var bytes = new byte[HeaderBytes + data.Length];
         var s = bytes.AsSpan();
+        WriteHeader(f, (uint)data.Length, s);
+        data.CopyTo(s[HeaderBytes..]);
+        return bytes;
+    }
+
+    /// <summary>
+    /// The 44-byte header of a WAV file whose length is not known yet (a stream): both sizes are 0xFFFFFFFF, as OpenAI's
+    /// streamed WAV has them; readers take "to the end of the stream".
+    /// </summary>
+    public static byte[] StreamingHeader(AudioFormat format)
+    {
+        var header = new byte[HeaderBytes];
+        WriteHeader(format, uint.MaxValue, header);
+        return header;
+    }
+
+    private static void WriteHeader(AudioFormat f, uint dataLength, Span<byte> s)
+    {
         Encoding.ASCII.GetBytes("RIFF", s);
-        BinaryPrimitives.WriteInt32LittleEndian(s[4..], 36 + data.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[4..], dataLength == uint.MaxValue ? uint.MaxValue : 36 + dataLength);
         Encoding.ASCII.GetBytes("WAVEfmt ", s[8..]);
         BinaryPrimitives.WriteInt32LittleEndian(s[16..], 16);
         BinaryPrimitives.WriteInt16LittleEndian(s[20..], 1);
@@ -85,9 +103,7 @@ public static class WavFile
         BinaryPrimitives.WriteInt16LittleEndian(s[32..], (short)f.BlockAlign);
         BinaryPrimitives.WriteInt16LittleEndian(s[34..], 16);
         Encoding.ASCII.GetBytes("data", s[36..]);
-        BinaryPrimitives.WriteInt32LittleEndian(s[40..], data.Length);
-        data.CopyTo(s[HeaderBytes..]);
-        return bytes;
+        BinaryPrimitives.WriteUInt32LittleEndian(s[40..], dataLength);
     }
 
     private static AudioFormat ParseFormat(ReadOnlySpan<byte> fmt)

@@ -46,6 +46,12 @@ public sealed record SentenceFrame(TurnId Turn, string Text, string SpeakText) :
 /// <summary>A sentence is about to be heard: its text and its words, timed from the start of the reply's audio.</summary>
 public sealed record SentenceAudioStartedFrame(TurnId Turn, string Text, IReadOnlyList<WordTiming> Words, TimeSpan ReplyOffset) : TurnFrame(Turn);
 
+/// <summary>
+/// More words of the sentence being heard, for engines that time words as their audio streams in (a remote TTS): each
+/// is sent before the first audio chunk it starts in, timed like <see cref="SentenceAudioStartedFrame"/>'s words.
+/// </summary>
+public sealed record SentenceWordsFrame(TurnId Turn, IReadOnlyList<WordTiming> Words) : TurnFrame(Turn);
+
 /// <summary>A chunk of the agent's speech at the output format, at most the configured chunk length.</summary>
 public sealed record AgentAudioFrame(TurnId Turn, AudioChunk Audio) : TurnFrame(Turn);
 

@@ -84,6 +84,7 @@ public sealed partial class TtsStage(
         }
 
         var words = new List<WordTiming>();
+        var later = new List<WordTiming>();
         var framer = new AudioFramer(_format.BytesFor(options.ChunkMs));
         IResampler? resampler = null;
         var resampled = new List<short>();
@@ -97,7 +98,7 @@ public sealed partial class TtsStage(
                 {
                     if (content is WordTimingContent w)
                     {
-                        words.Add(new WordTiming(w.Text, w.Start + replyOffset, w.Duration));
+                        (announced ? later : words).Add(new WordTiming(w.Text, w.Start + replyOffset, w.Duration));
                         continue;
                     }
 
@@ -110,7 +111,13 @@ public sealed partial class TtsStage(
                     {
                         announced = true;
                         timeline.Mark(sentence.Turn, TurnMilestone.FirstSentence);
-                        await output.WriteAsync(new SentenceAudioStartedFrame(sentence.Turn, sentence.Text, words, replyOffset), token);
+                        await output.WriteAsync(new SentenceAudioStartedFrame(sentence.Turn, sentence.Text, [.. words], replyOffset), token);
+                    }
+                    else if (later.Count > 0)
+                    {
+                        // Words timed after the first audio (a remote engine): they go out ahead of the audio they start in.
+                        await output.WriteAsync(new SentenceWordsFrame(sentence.Turn, [.. later]), token);
+                        later.Clear();
                     }
 
                     framer.Append(ToOutputFormat(data, ref resampler, resampled));
@@ -128,7 +135,11 @@ public sealed partial class TtsStage(
 
             if (!announced)
             {
-                await output.WriteAsync(new SentenceAudioStartedFrame(sentence.Turn, sentence.Text, words, replyOffset), token);
+                await output.WriteAsync(new SentenceAudioStartedFrame(sentence.Turn, sentence.Text, [.. words], replyOffset), token);
+            }
+            else if (later.Count > 0)
+            {
+                await output.WriteAsync(new SentenceWordsFrame(sentence.Turn, [.. later]), token);
             }
 
             var rest = framer.TakeRemainder();

@@ -6,11 +6,11 @@ namespace VoiceAgent.Providers.OpenAI;
 /// Word timings ESTIMATED from the text alone, for engines that report none (the OpenAI speech endpoint).
 /// </summary>
 /// <remarks>
-/// Every timing must be sent before the first audio (<see cref="WordTimingContent"/>), so they cannot be measured from
-/// the audio: each word gets a duration proportional to its letters at a nominal speaking rate (about 14 letters/s for
+/// The audio is not there yet when the first words must go out, so they cannot be measured from it: each word gets a duration proportional to its letters at a nominal speaking rate (about 14 letters/s for
 /// alphabetic text, 4.5 characters/s for Han, kana and Hangul, where every character is its own word), divided by the
 /// speed, with short pauses after punctuation. Captions driven by them drift by up to a few hundred milliseconds per
-/// sentence; they stay present, in order and non-overlapping, which is what clients rely on.
+/// sentence; they stay present, in order and non-overlapping, which is what clients rely on, and
+/// <see cref="StreamedWordTimings"/> keeps them inside the audio.
 /// </remarks>
 internal static class EstimatedWordTimings
 {

@@ -2,7 +2,6 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using global::OpenAI;
@@ -17,13 +16,15 @@ namespace VoiceAgent.Providers.OpenAI;
 /// The body is read unbuffered (protocol method with <see cref="RequestOptions.BufferResponse"/> off), resampled from the
 /// server's rate (<see cref="OpenAIEngineOptions.SpeechSampleRate"/>, 24 kHz for OpenAI) to the output rate, and yielded
 /// chunk by chunk, so the first audio leaves before the server has finished the sentence.
-/// The engine reports no word timings: they are estimated from the text (<see cref="EstimatedWordTimings"/>) and yielded
-/// after the first body bytes arrived but before the first audio, so a resilience layer can still retry a failed request.
+/// The engine reports no word timings: they are estimated from the text (<see cref="EstimatedWordTimings"/>) and handed out
+/// with the audio they start in (<see cref="StreamedWordTimings"/>), fitted to the real duration at the end, so no word
+/// lies outside its audio. Nothing is yielded before the first body bytes, so a resilience layer can still retry.
 /// Voices: against the official OpenAI endpoint only its voice list (plus the configured voice) is accepted; any other
 /// server (Azure, vLLM, Kokoro and other compatible servers) has voices of its own, so any non-empty name is accepted there.
 /// </remarks>
 public sealed class OpenAITextToSpeechClient : ITextToSpeechClient, IVoiceCatalog
 {
+    private const int TailMs = 60;
     private const int ReadBytes = 8192; // ~170 ms at 24 kHz: a read returns as soon as anything arrived, this is only the cap
     private static readonly string[] OpenAIVoices = ["alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse"];
 
@@ -113,6 +114,13 @@ public sealed class OpenAITextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
         var buffer = new byte[ReadBytes + 1];
         var carry = 0; // an odd byte left from the previous read: a sample split across two reads
         var samples = new List<short>();
+        var words = new StreamedWordTimings(EstimatedWordTimings.Estimate(text, speed));
+
+        // The last TailMs of what arrived is held back until more comes, so the sentence's last words can be fitted to its
+        // real duration and still go out with audio they lie in; everything before the tail goes out at once.
+        var tail = format.SamplesFor(TailMs);
+        var pending = new List<short>();
+        var sent = TimeSpan.Zero;
         var first = true;
         while (true)
         {
@@ -122,16 +130,7 @@ public sealed class OpenAITextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
                 break;
             }
 
-            if (first)
-            {
-                first = false;
-                var words = EstimatedWordTimings.Estimate(text, speed);
-                if (words.Count > 0)
-                {
-                    yield return new TextToSpeechResponseUpdate([.. words]) { Kind = TextToSpeechResponseUpdateKind.AudioUpdating, ModelId = model };
-                }
-            }
-
+            first = false;
             var whole = (carry + read) & ~1;
             samples.Clear();
             resampler.Process(Pcm16.AsSamples(buffer.AsSpan(0, whole)), samples);
@@ -141,10 +140,21 @@ public sealed class OpenAITextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
                 buffer[0] = buffer[whole];
             }
 
-            if (samples.Count > 0)
+            pending.AddRange(samples);
+            if (pending.Count <= tail)
             {
-                yield return Audio(samples, mediaType, model, TextToSpeechResponseUpdateKind.AudioUpdating);
+                continue;
             }
+
+            short[] chunk = [.. pending.GetRange(0, pending.Count - tail)];
+            pending.RemoveRange(0, chunk.Length);
+            var end = sent + format.DurationOf(chunk.Length * 2);
+            foreach (var update in Chunk(words.Until(end, end + format.DurationOf(pending.Count * 2)), chunk, mediaType, model, TextToSpeechResponseUpdateKind.AudioUpdating))
+            {
+                yield return update;
+            }
+
+            sent = end;
         }
 
         if (first)
@@ -154,9 +164,27 @@ public sealed class OpenAITextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
 
         samples.Clear();
         resampler.Flush(samples);
-        yield return samples.Count > 0
-            ? Audio(samples, mediaType, model, TextToSpeechResponseUpdateKind.AudioUpdated)
-            : new TextToSpeechResponseUpdate([]) { Kind = TextToSpeechResponseUpdateKind.AudioUpdated, ModelId = model };
+        pending.AddRange(samples);
+        var duration = sent + format.DurationOf(pending.Count * 2);
+        var rest = words.Until(duration, duration);
+        rest.AddRange(words.Rest(duration, sent));
+        foreach (var update in Chunk(rest, [.. pending], mediaType, model, TextToSpeechResponseUpdateKind.AudioUpdated))
+        {
+            yield return update;
+        }
+    }
+
+    // A chunk's words (if any) go in their own update just before its audio, as every client in this project orders them.
+    private static IEnumerable<TextToSpeechResponseUpdate> Chunk(List<WordTimingContent> words, short[] audio, string mediaType, string model, TextToSpeechResponseUpdateKind kind)
+    {
+        if (words.Count > 0)
+        {
+            yield return new TextToSpeechResponseUpdate([.. words]) { Kind = TextToSpeechResponseUpdateKind.AudioUpdating, ModelId = model };
+        }
+
+        yield return audio.Length > 0
+            ? new TextToSpeechResponseUpdate([new DataContent(Pcm16.ToBytes(audio), mediaType)]) { Kind = kind, ModelId = model }
+            : new TextToSpeechResponseUpdate([]) { Kind = kind, ModelId = model };
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -171,9 +199,6 @@ public sealed class OpenAITextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
     public void Dispose()
     {
     }
-
-    private static TextToSpeechResponseUpdate Audio(List<short> samples, string mediaType, string model, TextToSpeechResponseUpdateKind kind) =>
-        new([new DataContent(Pcm16.ToBytes(CollectionsMarshal.AsSpan(samples)), mediaType)]) { Kind = kind, ModelId = model };
 
     private static BinaryData RequestBody(string text, string model, string voice, float speed)
     {

@@ -33,8 +33,6 @@ public sealed class OpenAIEnginesEndToEndTests : IAsyncLifetime
             ["VoiceAgent:Tts:OpenAI:ApiKey"] = "upstream-key",
             ["VoiceAgent:Tts:OpenAI:Model"] = "tts-1",
             ["VoiceAgent:Tts:OpenAI:Voice"] = "en-us",
-            // The upstream speaks PCM at its own output rate, 16 kHz (OpenAI's is 24 kHz).
-            ["VoiceAgent:Tts:OpenAI:SpeechSampleRate"] = "16000",
         });
     }
 
@@ -58,14 +56,14 @@ public sealed class OpenAIEnginesEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Audio_chat_completions_runs_through_the_openai_engines_with_estimated_words()
+    public async Task Audio_chat_completions_through_a_remote_voiceagent_has_speech_at_the_right_speed_and_words_inside_it()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/audio/chat/completions") { Content = JsonContent.Create(new { messages = new[] { new { role = "user", content = "what is three plus four" } }, stream = true }) };
         using var response = await _host.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(ServiceHost.Timeout);
         var events = await SseReader.ReadAllAsync(response).WaitAsync(ServiceHost.Timeout);
         var transcript = new StringBuilder();
         var audioBytes = 0;
-        var words = new List<long>();
+        var words = new List<(long Start, long End, long AudioBeforeMs)>();
         foreach (var e in events)
         {
             if (!e.GetProperty("choices")[0].GetProperty("delta").TryGetProperty("audio", out var a))
@@ -73,10 +71,15 @@ public sealed class OpenAIEnginesEndToEndTests : IAsyncLifetime
                 continue;
             }
 
+            var before = audioBytes / 32; // ms of 16 kHz PCM16 sent before this chunk
+            if (a.TryGetProperty("words", out var ws))
+            {
+                words.AddRange(ws.EnumerateArray().Select(w => (w.GetProperty("start_ts").GetInt64(), w.GetProperty("end_ts").GetInt64(), (long)before)));
+            }
+
             if (a.TryGetProperty("transcript", out var t))
             {
                 transcript.Append(t.GetString());
-                words.AddRange(a.GetProperty("words").EnumerateArray().Select(w => w.GetProperty("start_ts").GetInt64()));
             }
             else if (a.GetProperty("data").GetString() is { Length: > 0 } d)
             {
@@ -85,10 +88,22 @@ public sealed class OpenAIEnginesEndToEndTests : IAsyncLifetime
         }
 
         transcript.ToString().ShouldContain("7");
-        audioBytes.ShouldBeGreaterThan(8000);
-        words.ShouldNotBeEmpty();
-        words.ShouldBeInOrder();
         events[^1].GetProperty("choices")[0].GetProperty("finish_reason").GetString().ShouldBe("stop");
+
+        // Words: present, in order, each sent no later than the audio it starts in, none past the end of the audio.
+        var totalMs = audioBytes / 32;
+        words.ShouldNotBeEmpty();
+        words.Select(w => w.Start).ShouldBeInOrder();
+        foreach (var (start, end, before) in words)
+        {
+            start.ShouldBeGreaterThanOrEqualTo(before);
+            end.ShouldBeLessThanOrEqualTo(totalMs);
+        }
+
+        // Speed: the upstream's own 24 kHz PCM of the same text lasts as long as what this host played at 16 kHz.
+        using var speech = await _upstream.Http.PostAsync("/v1/audio/speech", JsonContent.Create(new { input = transcript.ToString(), voice = "en-us", response_format = "pcm" })).WaitAsync(ServiceHost.Timeout);
+        var upstreamMs = (await speech.Content.ReadAsByteArrayAsync()).Length / 48.0;
+        ((double)totalMs).ShouldBe(upstreamMs, tolerance: upstreamMs * 0.1);
     }
 
     [Fact]

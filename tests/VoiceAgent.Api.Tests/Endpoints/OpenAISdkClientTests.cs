@@ -55,7 +55,7 @@ public sealed class OpenAISdkClientTests : IAsyncLifetime
         var speech = await audio.GenerateSpeechAsync("turn on the kitchen lights", new GeneratedSpeechVoice("en-us"), new SpeechGenerationOptions { ResponseFormat = GeneratedSpeechFormat.Wav }).WaitAsync(ServiceHost.Timeout);
         var wav = speech.Value.ToArray();
         var parsed = WavFile.Read(wav);
-        parsed.Format.SampleRate.ShouldBe(16_000);
+        parsed.Format.SampleRate.ShouldBe(24_000); // OpenAI's rate
         parsed.Duration.ShouldBeGreaterThan(TimeSpan.FromSeconds(0.8));
 
         var pcm = await audio.GenerateSpeechAsync("hello", new GeneratedSpeechVoice("en-us"), new SpeechGenerationOptions { ResponseFormat = GeneratedSpeechFormat.Pcm }).WaitAsync(ServiceHost.Timeout);

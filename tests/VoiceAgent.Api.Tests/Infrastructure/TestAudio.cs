@@ -31,6 +31,69 @@ public static class TestAudio
         return [.. speech, .. new byte[AudioFormat.Pcm16Mono16k.BytesFor(silenceMs)]];
     }
 
+    /// <summary>Decodes any audio file with ffmpeg to PCM16 mono at <paramref name="rate"/>; <paramref name="inputArgs"/> describe headerless input.</summary>
+    public static short[] Decode(byte[] file, int rate, params string[] inputArgs)
+    {
+        var dir = Directory.CreateTempSubdirectory("va-test-");
+        try
+        {
+            var input = Path.Combine(dir.FullName, "in");
+            var output = Path.Combine(dir.FullName, "out.raw");
+            File.WriteAllBytes(input, file);
+            Run("ffmpeg", ["-hide_banner", "-loglevel", "error", .. inputArgs, "-i", input, "-f", "s16le", "-ac", "1", "-ar", rate.ToString(System.Globalization.CultureInfo.InvariantCulture), output]);
+            return Pcm16.ToSamples(File.ReadAllBytes(output));
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    /// <summary>Converts a WAV with ffmpeg into another container/codec named by <paramref name="extension"/> (ogg, mp3, webm, m4a, ...).</summary>
+    public static byte[] Convert(byte[] wav, string extension, params string[] outputArgs)
+    {
+        var dir = Directory.CreateTempSubdirectory("va-test-");
+        try
+        {
+            var input = Path.Combine(dir.FullName, "in.wav");
+            var output = Path.Combine(dir.FullName, "out." + extension);
+            File.WriteAllBytes(input, wav);
+            Run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-i", input, .. outputArgs, output]);
+            return File.ReadAllBytes(output);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    /// <summary>What ffprobe says of the first audio stream: codec name and sample rate.</summary>
+    public static (string Codec, int SampleRate) Probe(byte[] file)
+    {
+        var dir = Directory.CreateTempSubdirectory("va-test-");
+        try
+        {
+            var input = Path.Combine(dir.FullName, "in");
+            File.WriteAllBytes(input, file);
+            var psi = new ProcessStartInfo("ffprobe") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var a in (string[])["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=codec_name,sample_rate", "-of", "csv=p=0", input])
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            using var p = Process.Start(psi)!;
+            var output = p.StandardOutput.ReadToEnd().Trim();
+            p.StandardError.ReadToEnd();
+            p.WaitForExit(30_000).ShouldBeTrue("ffprobe took over 30 s");
+            var parts = output.Split(',');
+            return (parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
     private static void Run(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };

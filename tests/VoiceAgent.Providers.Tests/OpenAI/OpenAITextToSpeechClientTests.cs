@@ -39,24 +39,46 @@ public sealed class OpenAITextToSpeechClientTests
     }
 
     [Fact]
-    public async Task Estimated_word_timings_come_first_and_are_monotonic()
+    public async Task Estimated_words_come_with_the_audio_they_start_in_and_lie_inside_it()
     {
         await using var server = FakeOpenAIServer.Start();
+
+        // 400 ms of audio for a text the estimate makes far longer: the last words must be fitted into the real audio.
+        server.Then(FakeResponses.Speech(FakeResponses.Tone(24_000, 400), pieces: 4, gapMs: 5));
         using var client = OpenAIEngines.CreateTextToSpeechClient(TestEngines.Options(server.BaseUrl), 24_000, new LinearResamplerFactory());
 
-        var updates = await OpenAIChatClientTests.Collect(client.GetStreamingAudioAsync("Hello there, how are you?")).WaitAsync(TestEngines.Limit);
+        var updates = await OpenAIChatClientTests.Collect(client.GetStreamingAudioAsync("Hello there, how are you on this fine morning?")).WaitAsync(TestEngines.Limit);
 
-        var contents = updates.SelectMany(u => u.Contents).ToList();
-        var firstAudio = contents.FindIndex(c => c is DataContent);
-        var words = contents.OfType<WordTimingContent>().ToList();
-        words.Select(w => w.Text).ShouldBe(["Hello", "there,", "how", "are", "you?"]);
-        contents.FindLastIndex(c => c is WordTimingContent).ShouldBeLessThan(firstAudio);
-        for (var i = 1; i < words.Count; i++)
+        var audioBefore = TimeSpan.Zero;
+        var words = new List<(WordTimingContent Word, TimeSpan AudioBefore)>();
+        foreach (var c in updates.SelectMany(u => u.Contents))
         {
-            words[i].Start.ShouldBeGreaterThanOrEqualTo(words[i - 1].End);
+            if (c is WordTimingContent w)
+            {
+                words.Add((w, audioBefore));
+            }
+            else if (c is DataContent d)
+            {
+                d.MediaType.ShouldBe("audio/pcm;rate=24000;channels=1");
+                audioBefore += TimeSpan.FromSeconds(d.Data.Length / 48_000.0);
+            }
         }
 
-        contents.OfType<DataContent>().First().MediaType.ShouldBe("audio/pcm;rate=24000;channels=1");
+        var total = audioBefore;
+        total.TotalMilliseconds.ShouldBe(400, tolerance: 2);
+        words.Select(w => w.Word.Text).ShouldBe(["Hello", "there,", "how", "are", "you", "on", "this", "fine", "morning?"]);
+        for (var i = 0; i < words.Count; i++)
+        {
+            var (w, before) = words[i];
+            w.Start.ShouldBeGreaterThanOrEqualTo(before); // sent no later than the chunk it starts in
+            w.End.ShouldBeLessThanOrEqualTo(total);
+            if (i > 0)
+            {
+                w.Start.ShouldBeGreaterThanOrEqualTo(words[i - 1].Word.End);
+            }
+        }
+
+        updates[^1].Kind.ShouldBe(TextToSpeechResponseUpdateKind.AudioUpdated);
     }
 
     [Fact]

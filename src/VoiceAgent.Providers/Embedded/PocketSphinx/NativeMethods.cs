@@ -55,4 +55,23 @@ internal static partial class NativeMethods
     /// </summary>
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_hyp")]
     internal static partial nint ps_get_hyp(PocketSphinxDecoderHandle decoder, out int bestScore);
+
+    /// <summary>
+    /// An iterator over the words of the best hypothesis, or zero. Newer headers drop the score argument; passing a valid
+    /// pointer is harmless to a one-argument build (the extra register is ignored), so this works with either.
+    /// </summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_iter")]
+    internal static partial nint ps_seg_iter(PocketSphinxDecoderHandle decoder, out int bestScore);
+
+    /// <summary>Moves to the next word; at the end it frees the iterator itself and returns zero.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_next")]
+    internal static partial nint ps_seg_next(nint segment);
+
+    /// <summary>The word (decoder-owned, so a pointer to copy, as for <see cref="ps_get_hyp"/>).</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_word")]
+    internal static partial nint ps_seg_word(nint segment);
+
+    /// <summary>The word's first and last frame (100 frames a second with the default <c>-frate</c>).</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_frames")]
+    internal static partial void ps_seg_frames(nint segment, out int startFrame, out int endFrame);
 }

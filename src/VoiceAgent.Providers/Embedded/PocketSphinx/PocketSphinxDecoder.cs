@@ -90,6 +90,43 @@ internal sealed class PocketSphinxDecoder : IDisposable
         }
     }
 
+    /// <summary>
+    /// The words of the final hypothesis with their frames (call after <see cref="EndUtterance"/>), without silences,
+    /// sentence marks and fillers, and with the alternate-pronunciation suffix ("read(2)") taken off.
+    /// </summary>
+    public List<(string Word, int StartFrame, int EndFrame)> Words()
+    {
+        Enter();
+        try
+        {
+            // Segment frames count on from earlier utterances of the same decoder (checked: a second pass over the same
+            // 1.56 s file gave frames 174..311), so they are made relative to the first segment, the utterance's <s>.
+            var words = new List<(string, int, int)>();
+            int? origin = null;
+            for (var seg = NativeMethods.ps_seg_iter(_handle, out _); seg != nint.Zero; seg = NativeMethods.ps_seg_next(seg))
+            {
+                var word = Marshal.PtrToStringUTF8(NativeMethods.ps_seg_word(seg)) ?? "";
+                NativeMethods.ps_seg_frames(seg, out var start, out var end);
+                origin ??= start;
+                start -= origin.Value;
+                end -= origin.Value;
+                if (word.Length == 0 || word[0] is '<' or '[' || word.StartsWith("++", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var paren = word.IndexOf('(', StringComparison.Ordinal);
+                words.Add((paren > 0 ? word[..paren] : word, start, end));
+            }
+
+            return words;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
     /// <summary>Ends an unfinished utterance and drops its result, so the next <see cref="StartUtterance"/> succeeds.</summary>
     public void Abandon()
     {

@@ -105,7 +105,9 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
         }
 
         var text = utterance.End();
-        return new SpeechToTextResponse(text)
+
+        // The words with their times ride along after the text (Text joins only the TextContent).
+        return new SpeechToTextResponse([new TextContent(text), .. utterance.Words])
         {
             ResponseId = NewResponseId(),
             ModelId = ModelId,

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Pipeline.Tts;
 
 namespace VoiceAgent.Providers.Embedded.PocketSphinx;
 
@@ -103,8 +104,24 @@ internal sealed class PocketSphinxUtterance : IDisposable
             FeedResampled(decoder, wantHypothesis: false);
         }
 
-        return decoder.EndUtterance();
+        var text = decoder.EndUtterance();
+        // Clamped to the audio fed: the search may count a frame or two of padding at the end.
+        var duration = Duration;
+        Words = [.. decoder.Words().Select(w =>
+        {
+            var start = Min(Frame(w.StartFrame), duration);
+            return new WordTimingContent(w.Word, start, Min(Frame(w.EndFrame + 1), duration) - start);
+        })];
+        return text;
     }
+
+    /// <summary>The final hypothesis' words with their times in the utterance, after <see cref="End"/>.</summary>
+    public IReadOnlyList<WordTimingContent> Words { get; private set; } = [];
+
+    // The decoder's frame rate is PocketSphinx's default -frate, 100 frames a second.
+    private static TimeSpan Frame(int frame) => TimeSpan.FromMilliseconds(frame * 10L);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     public void Dispose()
     {

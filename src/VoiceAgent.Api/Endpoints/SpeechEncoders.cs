@@ -1,0 +1,27 @@
+using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Providers.Embedded.Lame;
+using VoiceAgent.Providers.Ffmpeg;
+
+namespace VoiceAgent.Api.Endpoints;
+
+/// <summary>The streaming encoder for each of OpenAI's speech formats, all from PCM16 mono at <see cref="SampleRate"/>.</summary>
+/// <remarks>
+/// mp3 (the default, so the one most clients get) is encoded in process by LAME; opus, aac and flac go through the
+/// ffmpeg program, kept warm by <see cref="FfmpegEncoderPool"/> (see <see cref="FfmpegEncoder"/> for why); wav and pcm need no codec.
+/// </remarks>
+internal static class SpeechEncoders
+{
+    /// <summary>OpenAI's speech rate: its pcm is 16-bit little-endian mono at 24 kHz, and its other formats carry 24 kHz audio too.</summary>
+    public const int SampleRate = 24_000;
+
+    private const int Mp3KilobitsPerSecond = 64; // MPEG-2 layer III at 24 kHz; plenty for one voice
+
+    public static async ValueTask<IAudioEncoder> CreateAsync(string responseFormat, Stream output, FfmpegEncoderPool ffmpeg) => responseFormat switch
+    {
+        "mp3" => new LameMp3Encoder(SampleRate, Mp3KilobitsPerSecond, output),
+        "opus" or "aac" or "flac" => await ffmpeg.RentAsync(responseFormat, output),
+        "wav" => PcmStreamEncoder.Wav(AudioFormat.Pcm16Mono(SampleRate), output),
+        "pcm" => PcmStreamEncoder.Raw(AudioFormat.Pcm16Mono(SampleRate), output),
+        _ => throw new ArgumentOutOfRangeException(nameof(responseFormat), responseFormat, "Not one of OpenAI's speech formats."),
+    };
+}
