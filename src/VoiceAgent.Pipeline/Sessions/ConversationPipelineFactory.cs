@@ -56,7 +56,7 @@ public sealed class ConversationPipelineFactory(
             new("splitter", new SentenceSplitterStage(turns, o.Splitter).RunAsync, TextCapacity),
             new("tts", new TtsStage(tts, turns, timeline, o.Output, resamplers, () => speech, loggers.CreateLogger<TtsStage>()).RunAsync, SentenceCapacity),
         ];
-        return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts);
+        return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts, _time);
     }
 
     /// <summary>LLM → splitter → TTS (or the LLM alone for a text-only reply) for one request.</summary>
@@ -75,7 +75,7 @@ public sealed class ConversationPipelineFactory(
         var llmStage = new StageLink("llm", new LlmStage(llm, turns, timeline, o.Llm, null, loggers.CreateLogger<LlmStage>()).RunAsync, 4);
         if (!withAudio)
         {
-            return StageChain.Start([llmStage], TextCapacity, turns, timeline, cts);
+            return StageChain.Start([llmStage], TextCapacity, turns, timeline, cts, _time);
         }
 
         var speech = SpeechOptions(voice);
@@ -90,7 +90,7 @@ public sealed class ConversationPipelineFactory(
             stages.Insert(1, new("text-tap", new ReplyTextTapStage(textTap).RunAsync, TextCapacity));
         }
 
-        return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts);
+        return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts, _time);
     }
 
     private TurnTimeline Timeline()

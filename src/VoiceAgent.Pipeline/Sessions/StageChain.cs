@@ -6,16 +6,22 @@ namespace VoiceAgent.Pipeline.Sessions;
 
 /// <summary>
 /// One session's running chain of stages, linked by bounded channels: frames go in at <see cref="Input"/> and come out of
-/// <see cref="Output"/>. Disposing it cancels the stages and waits for them.
+/// <see cref="Output"/>. Disposing it cancels the stages and waits for them (up to <see cref="StopTimeout"/>).
 /// </summary>
 public sealed class StageChain : IAsyncDisposable
 {
+    /// <summary>How long disposal waits for the cancelled stages to end.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
     private readonly CancellationTokenSource _cts;
     private readonly Channel<Frame> _input;
+    private readonly TimeProvider _time;
+    private int _disposed;
 
-    private StageChain(IReadOnlyList<StageLink> stages, int outputCapacity, TurnManager turns, TurnTimeline timeline, CancellationTokenSource cts)
+    private StageChain(IReadOnlyList<StageLink> stages, int outputCapacity, TurnManager turns, TurnTimeline timeline, CancellationTokenSource cts, TimeProvider time)
     {
         _cts = cts;
+        _time = time;
         Turns = turns;
         Timeline = timeline;
         _input = Bounded(stages[0].InputCapacity);
@@ -47,7 +53,7 @@ public sealed class StageChain : IAsyncDisposable
     public CancellationToken Token => _cts.Token;
 
     /// <summary>Starts the stages. <paramref name="cts"/> is the session's cancellation, owned by the chain from here on.</summary>
-    public static StageChain Start(IReadOnlyList<StageLink> stages, int outputCapacity, TurnManager turns, TurnTimeline timeline, CancellationTokenSource cts)
+    public static StageChain Start(IReadOnlyList<StageLink> stages, int outputCapacity, TurnManager turns, TurnTimeline timeline, CancellationTokenSource cts, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(stages);
         if (stages.Count == 0)
@@ -55,7 +61,7 @@ public sealed class StageChain : IAsyncDisposable
             throw new ArgumentException("A chain needs at least one stage.", nameof(stages));
         }
 
-        return new StageChain(stages, outputCapacity, turns, timeline, cts);
+        return new StageChain(stages, outputCapacity, turns, timeline, cts, time ?? TimeProvider.System);
     }
 
     /// <summary>Stops taking input; the stages finish what they hold and complete.</summary>
@@ -63,17 +69,34 @@ public sealed class StageChain : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _input.Writer.TryComplete();
         await _cts.CancelAsync();
         try
         {
-            await Completion.WaitAsync(TimeSpan.FromSeconds(10));
+            await Completion.WaitAsync(StopTimeout, _time);
+        }
+        catch (TimeoutException)
+        {
+            // A stage ignores its token (an engine call that does not honour cancellation). It may still touch the turns
+            // and the session's token, so they are released when it ends, not under it; the caller need not wait for that.
+            _ = Completion.ContinueWith(static (_, state) => ((StageChain)state!).ReleaseShared(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return;
         }
         catch (Exception)
         {
             // Disposal must not throw; a stage's failure was already reported through its output channel.
         }
 
+        ReleaseShared();
+    }
+
+    private void ReleaseShared()
+    {
         Turns.Dispose();
         _cts.Dispose();
     }
