@@ -20,7 +20,6 @@ public sealed partial class ChatCompletionHandler(
     IChatClient llm,
     ITextToSpeechClient tts,
     SynthesisCache cache,
-    PipelineMetrics metrics,
     IOptions<HttpApiOptions> options,
     ILogger<ChatCompletionHandler> logger,
     TimeProvider time)
@@ -72,8 +71,6 @@ public sealed partial class ChatCompletionHandler(
 
         using (lease)
         {
-            metrics.SessionStarted("http");
-            using var ended = new CallbackOnDispose(() => metrics.SessionEnded("http"));
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lease!.Aborted);
             var reply = new ReplyRun(request, RandomId("chatcmpl-"), RandomId("audio_"), time.GetUtcNow().ToUnixTimeSeconds(), request.Model ?? llm.GetService<ChatClientMetadata>()?.DefaultModelId ?? o.ModelName);
             try
@@ -275,11 +272,6 @@ public sealed partial class ChatCompletionHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Client went away during {ReplyId}; its work was cancelled")]
     private static partial void LogClientGone(ILogger logger, string replyId);
-
-    private sealed class CallbackOnDispose(Action action) : IDisposable
-    {
-        public void Dispose() => action();
-    }
 
     private sealed record ReplyRun(ChatCompletionRequest Request, string Id, string AudioId, long Created, string Model);
 }

@@ -35,15 +35,7 @@ public static partial class VoiceCallEndpoint
         {
             var logger = loggers.CreateLogger("VoiceAgent.VoiceCall");
             using var scope = logger.BeginScope(new Dictionary<string, object> { ["CallId"] = lease.Id });
-            metrics.SessionStarted("call");
-            try
-            {
-                await new VoiceCallConnection(socket, lease, pipelines, store, options.Value, metrics, time, logger).RunAsync(context.RequestAborted);
-            }
-            finally
-            {
-                metrics.SessionEnded("call");
-            }
+            await new VoiceCallConnection(socket, lease, pipelines, store, options.Value, metrics, time, logger).RunAsync(context.RequestAborted);
         }
     }
 }
