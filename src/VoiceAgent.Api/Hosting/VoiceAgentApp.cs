@@ -37,7 +37,7 @@ public static partial class VoiceAgentApp
         services.AddOptions<LimitsOptions>().Bind(config.GetSection("VoiceAgent:Limits"));
         services.AddPerKeyRateLimits(config);
         services.AddSingleton<ApiKeyValidator>();
-        services.AddSingleton(sp => new PipelineMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton(sp => new PipelineMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<SessionSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionSupervisor>());

@@ -53,7 +53,7 @@ public class SessionSupervisorTests
     public async Task Sessions_are_counted_where_they_are_admitted_and_released()
     {
         using var meters = new TestMeterFactory();
-        using var metrics = new PipelineMetrics(meters);
+        var metrics = new PipelineMetrics(meters);
         var started = new ConcurrentDictionary<string, long>();
         var active = new ConcurrentDictionary<string, long>();
         using var listener = new MeterListener();
