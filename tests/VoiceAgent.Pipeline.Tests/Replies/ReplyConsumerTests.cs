@@ -22,13 +22,13 @@ public class ReplyConsumerTests
         tts.FailWith = (t => t.Contains("stalls", StringComparison.Ordinal), new TaskCanceledException("timed out after 30 s"));
         var factory = new ConversationPipelineFactory(new EnergyVad(), new ScriptedSpeechToText(), llm, tts, new LinearResamplerFactory(), Options.Create(new PipelineOptions()), NullLoggerFactory.Instance);
         var store = new InMemoryConversationStore();
-        await store.CreateAsync("r1", SessionSettings.Default);
+        await store.CreateAsync("r1", SessionSettings.Default).WaitAsync(Timeout);
         var conversation = new Conversation("r1", SessionSettings.Default);
 
         await using var chain = factory.StartReply(null, withAudio: true, CancellationToken.None);
         var turn = chain.Turns.BeginTurn();
         conversation.BeginReply(turn, "tell me three things");
-        await chain.Input.WriteAsync(new ChatRequestFrame(turn, conversation.BuildRequest("tell me three things"), null));
+        await chain.Input.WriteAsync(new ChatRequestFrame(turn, conversation.BuildRequest("tell me three things"), null)).AsTask().WaitAsync(Timeout);
         chain.CompleteInput();
         var writer = new RecordingWriter(store);
 
@@ -46,7 +46,7 @@ public class ReplyConsumerTests
 
         // Saved before the end was written: what was heard, not what the LLM wrote.
         writer.MessagesAtEnd.ShouldBe(2);
-        var saved = (await store.GetAsync("r1"))!.Messages;
+        var saved = (await store.GetAsync("r1").WaitAsync(Timeout))!.Messages;
         saved[1].Text.ShouldStartWith("First sentence here.");
         saved[1].Text.ShouldNotContain("Third never comes.");
     }
@@ -74,7 +74,7 @@ public class ReplyConsumerTests
         }
 
         await using var chain = StageChain.Start([new StageLink("truncating", Truncating, 4)], 4, turns, new TurnTimeline(time), cts, time);
-        await chain.Input.WriteAsync(new SayFrame(turn, "Half a reply."));
+        await chain.Input.WriteAsync(new SayFrame(turn, "Half a reply.")).AsTask().WaitAsync(Timeout);
         chain.CompleteInput();
         var writer = new RecordingWriter(null);
 

@@ -48,7 +48,8 @@ public sealed class FallbackStreamingTests
         var feeding = pipe.FeedAsync(samples);
 
         var updates = new List<SpeechToTextResponseUpdate>();
-        await foreach (var u in client.GetStreamingTextAsync(pipe).WithCancellation(CancellationToken.None))
+        using var limit = new CancellationTokenSource(Timeout);
+        await foreach (var u in client.GetStreamingTextAsync(pipe).WithCancellation(limit.Token))
         {
             updates.Add(u);
         }
