@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using VoiceAgent.Api.Hosting;
 using VoiceAgent.Api.Protocol;
 using VoiceAgent.Pipeline.Frames;
+using VoiceAgent.Pipeline.Replies;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Tts;
 using VoiceAgent.Pipeline.Turns;
@@ -20,7 +21,6 @@ public sealed partial class ChatCompletionHandler(
     IChatClient llm,
     ITextToSpeechClient tts,
     SynthesisCache cache,
-    PipelineMetrics metrics,
     IOptions<HttpApiOptions> options,
     ILogger<ChatCompletionHandler> logger,
     TimeProvider time)
@@ -72,8 +72,6 @@ public sealed partial class ChatCompletionHandler(
 
         using (lease)
         {
-            metrics.SessionStarted("http");
-            using var ended = new CallbackOnDispose(() => metrics.SessionEnded("http"));
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lease!.Aborted);
             var reply = new ReplyRun(request, RandomId("chatcmpl-"), RandomId("audio_"), time.GetUtcNow().ToUnixTimeSeconds(), request.Model ?? llm.GetService<ChatClientMetadata>()?.DefaultModelId ?? o.ModelName);
             try
@@ -100,111 +98,37 @@ public sealed partial class ChatCompletionHandler(
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        var writer = new ChatChunkWriter(response, reply.Id, reply.AudioId, reply.Created, reply.Model);
-        var pacer = new AudioPacer(options.Value, time);
-        writer.Role(reply.Request.WithAudio);
-        await writer.FlushAsync(ct);
-        var lateWords = new List<WordTiming>();
-
-        await foreach (var item in ProduceAsync(reply, ct))
-        {
-            switch (item.Frame)
-            {
-                case ReplyTextFrame text when !reply.Request.WithAudio:
-                    writer.Content(text.Text);
-                    break;
-                case SentenceAudioStartedFrame sentence:
-                    writer.Transcript(sentence.Text, sentence.Words);
-                    break;
-                case SentenceWordsFrame more:
-                    lateWords.AddRange(more.Words);
-                    break;
-                case AgentAudioFrame audio:
-                    if (pacer.DelayFor(audio.Audio.Duration) is { } wait)
-                    {
-                        await writer.FlushAsync(ct);
-                        await Task.Delay(wait, time, ct);
-                    }
-
-                    writer.Audio(audio.Audio.Data, lateWords);
-                    lateWords.Clear();
-                    break;
-                case ReplyEndFrame end:
-                    if (end.Error is { } failure)
-                    {
-                        writer.Error(failure);
-                    }
-                    else
-                    {
-                        writer.Finish(end.FinishReason, end.Usage);
-                    }
-
-                    writer.Done();
-                    await writer.FlushAsync(ct);
-                    return;
-            }
-
-            if (!item.MoreReady)
-            {
-                await writer.FlushAsync(ct);
-            }
-        }
+        var chunks = new ChatChunkWriter(response, reply.Id, reply.AudioId, reply.Created, reply.Model);
+        chunks.Role(reply.Request.WithAudio);
+        await chunks.FlushAsync(ct);
+        await ProduceAsync(reply, new SseReplyWriter(chunks, new AudioPacer(options.Value, time), reply.Request.WithAudio, time), ct);
     }
 
     private async Task CompleteAsync(HttpContext context, ReplyRun reply, CancellationToken ct)
     {
-        var text = new System.Text.StringBuilder();
-        var words = new List<WordTiming>();
-        using var pcm = new MemoryStream();
-        ReplyEndFrame? end = null;
-        await foreach (var item in ProduceAsync(reply, ct))
-        {
-            switch (item.Frame)
-            {
-                case ReplyTextFrame t when !reply.Request.WithAudio:
-                    text.Append(t.Text);
-                    break;
-                case SentenceAudioStartedFrame s:
-                    text.Append(s.Text);
-                    words.AddRange(s.Words);
-                    break;
-                case SentenceWordsFrame more:
-                    words.AddRange(more.Words);
-                    break;
-                case AgentAudioFrame a:
-                    pcm.Write(a.Audio.Data.Span);
-                    break;
-                case ReplyEndFrame e:
-                    end = e;
-                    break;
-            }
-        }
-
-        if (end?.Error is { } failure)
+        using var collected = new CompletionReplyCollector(reply.Request.WithAudio);
+        var end = await ProduceAsync(reply, collected, ct);
+        if (end.Error is { } failure)
         {
             await OpenAIError.Result(503, failure.Message, failure.Type, failure.Code.ToString(System.Globalization.CultureInfo.InvariantCulture)).ExecuteAsync(context);
             return;
         }
 
-        var completion = new CompletedReply(reply.Id, reply.AudioId, reply.Created, reply.Model, reply.Request.WithAudio, text.ToString(), words, pcm.GetBuffer().AsMemory(0, (int)pcm.Length), end?.FinishReason ?? "stop", end?.Usage ?? EstimateUsage(reply.Request, text.ToString()));
+        var text = collected.Text;
+        var completion = new CompletedReply(reply.Id, reply.AudioId, reply.Created, reply.Model, reply.Request.WithAudio, text, collected.Words, collected.Audio, end.FinishReason, end.Usage ?? EstimateUsage(reply.Request, text));
         await ChatCompletionWriter.WriteAsync(context.Response, completion, ct);
     }
 
-    /// <summary>The reply's frames, from the cache or a fresh pipeline; <c>MoreReady</c> says whether the next is already there.</summary>
-    private async IAsyncEnumerable<(Frame Frame, bool MoreReady)> ProduceAsync(ReplyRun reply, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    /// <summary>Writes the reply, from the synthesis cache or a fresh pipeline, into <paramref name="writer"/>; returns how it ended.</summary>
+    private async Task<ReplyEnded> ProduceAsync(ReplyRun reply, ReplyWriter writer, CancellationToken ct)
     {
         var request = reply.Request;
         var say = request.LastRole == ChatRole.Assistant;
+        var cacheable = say && request.WithAudio && options.Value.SynthesisCacheBytes > 0;
         var key = new SynthesisKey(request.Messages[^1].Text, request.Voice ?? "", pipelines.Options.Output.OutputSampleRate, 1f);
-        if (say && request.WithAudio && options.Value.SynthesisCacheBytes > 0 && cache.TryGet(key, out var cached))
+        if (cacheable && cache.TryGet(key, out var cached))
         {
-            foreach (var frame in Replay(cached!))
-            {
-                yield return (frame, true);
-            }
-
-            yield return (new ReplyEndFrame(TurnId.None, "stop"), false);
-            yield break;
+            return await ReplayAsync(cached!, writer, ct);
         }
 
         var voice = request.Voice is null ? null : new TtsSettings(request.Voice);
@@ -215,49 +139,21 @@ public sealed partial class ChatCompletionHandler(
         await chain.Input.WriteAsync(start, ct);
         chain.CompleteInput();
 
-        var recording = say && request.WithAudio && options.Value.SynthesisCacheBytes > 0 ? new List<CachedSentence>() : null;
-        PipelineError? stageError = null;
-        while (true)
+        var consumer = new ReplyConsumer(chain, cacheable ? new CachingReplyWriter(writer, cache, key) : writer, logger);
+        return await consumer.RunReplyAsync(turn, null, ct) ?? throw new InvalidOperationException("The response writer refused the reply.");
+    }
+
+    private async Task<ReplyEnded> ReplayAsync(CachedSynthesis cached, ReplyWriter writer, CancellationToken ct)
+    {
+        foreach (var frame in Replay(cached))
         {
-            var frame = await chain.Output.ReadAsync(ct);
-            if (frame is null)
-            {
-                // The chain ended without a reply end: a stage failed outright.
-                yield return (new ReplyEndFrame(turn, "error", stageError ?? new PipelineError("The reply ended unexpectedly.", "server_error")), false);
-                yield break;
-            }
-
-            switch (frame)
-            {
-                case ErrorFrame e:
-                    stageError ??= e.Error;
-                    continue;
-                case SentenceAudioStartedFrame s:
-                    recording?.Add(new CachedSentence(s.Text, new List<WordTiming>(s.Words), new List<ReadOnlyMemory<byte>>()));
-                    break;
-                case SentenceWordsFrame more when recording is { Count: > 0 }:
-                    // A replay announces every word with the sentence: the audio is all there at once by then.
-                    ((List<WordTiming>)recording[^1].Words).AddRange(more.Words);
-                    break;
-                case AgentAudioFrame a when recording is { Count: > 0 }:
-                    ((List<ReadOnlyMemory<byte>>)recording[^1].Chunks).Add(a.Audio.Data);
-                    break;
-                case ReplyEndFrame end:
-                    if (end.Error is null && stageError is not null)
-                    {
-                        frame = end with { FinishReason = "error", Error = stageError };
-                    }
-                    else if (end.Error is null && recording is not null)
-                    {
-                        cache.Add(key, new CachedSynthesis(recording));
-                    }
-
-                    yield return (frame, false);
-                    yield break;
-            }
-
-            yield return (frame, chain.Output.HasReady);
+            _ = frame is SentenceAudioStartedFrame s ? await writer.SentenceAsync(s, ct) : await writer.AudioAsync((AgentAudioFrame)frame, ct);
         }
+
+        var end = new ReplyEnded(TurnId.None, "stop", null, false, null, false, new TurnTimeline(time));
+        await writer.ReplyEndedAsync(end, ct);
+        await writer.FlushAsync(ct);
+        return end;
     }
 
     private IEnumerable<Frame> Replay(CachedSynthesis cached)
@@ -287,11 +183,6 @@ public sealed partial class ChatCompletionHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Client went away during {ReplyId}; its work was cancelled")]
     private static partial void LogClientGone(ILogger logger, string replyId);
-
-    private sealed class CallbackOnDispose(Action action) : IDisposable
-    {
-        public void Dispose() => action();
-    }
 
     private sealed record ReplyRun(ChatCompletionRequest Request, string Id, string AudioId, long Created, string Model);
 }

@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using VoiceAgent.Pipeline.Audio;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Vad;
+using VoiceAgent.Providers.Embedded;
 using VoiceAgent.Providers.Embedded.Dialogue;
 using VoiceAgent.Providers.Embedded.Espeak;
 using VoiceAgent.Providers.Embedded.PocketSphinx;
@@ -42,13 +44,14 @@ public static class EngineRegistration
                 o.ChunkMs = pipeline.Value.Output.ChunkMs;
             });
 
+        services.AddSingleton(sp => new EngineQueueMetrics(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton<IVoiceActivityDetectorFactory>(Embedded, (sp, _) => new WebRtcVadFactory(sp.GetRequiredService<IOptions<WebRtcVadOptions>>()));
         services.AddKeyedSingleton<IVoiceActivityDetectorFactory>(WebRtc, (sp, _) => sp.GetRequiredKeyedService<IVoiceActivityDetectorFactory>(Embedded));
         services.AddSingleton(sp => new SileroVadFactory(sp.GetRequiredService<IOptions<SileroVadOptions>>()));
         services.AddKeyedSingleton<IVoiceActivityDetectorFactory>(Silero, (sp, _) => sp.GetRequiredService<SileroVadFactory>());
-        services.AddKeyedSingleton<ISpeechToTextClient>(Embedded, (sp, _) => new PocketSphinxSpeechToTextClient(sp.GetRequiredService<IOptions<PocketSphinxOptions>>().Value, sp.GetRequiredService<IResamplerFactory>()));
+        services.AddKeyedSingleton<ISpeechToTextClient>(Embedded, (sp, _) => new PocketSphinxSpeechToTextClient(sp.GetRequiredService<IOptions<PocketSphinxOptions>>().Value, sp.GetRequiredService<IResamplerFactory>(), sp.GetRequiredService<EngineQueueMetrics>()));
         services.AddKeyedSingleton<IChatClient>(Embedded, (sp, _) => new DialogueChatClient(sp.GetRequiredService<IOptions<DialogueOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
-        services.AddKeyedSingleton<ITextToSpeechClient>(Embedded, (sp, _) => new EspeakTextToSpeechClient(sp.GetRequiredService<IOptions<EspeakOptions>>().Value, sp.GetRequiredService<IResamplerFactory>()));
+        services.AddKeyedSingleton<ITextToSpeechClient>(Embedded, (sp, _) => new EspeakTextToSpeechClient(sp.GetRequiredService<IOptions<EspeakOptions>>().Value, sp.GetRequiredService<IResamplerFactory>(), sp.GetRequiredService<EngineQueueMetrics>()));
 
         services.AddSingleton(new EngineCheck("vad", Embedded, WebRtcVadFactory.CheckAvailable));
         services.AddSingleton(new EngineCheck("vad", WebRtc, WebRtcVadFactory.CheckAvailable));

@@ -40,7 +40,7 @@ public static partial class VoiceAgentApp
         services.AddPerKeyRateLimits(config);
         services.AddSingleton<ApiKeyValidator>();
         services.AddSingleton(sp => new AuthMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        services.AddSingleton(sp => new PipelineMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton(sp => new PipelineMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<SessionSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionSupervisor>());

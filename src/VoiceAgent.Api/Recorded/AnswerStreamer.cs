@@ -2,6 +2,7 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using VoiceAgent.Pipeline.Frames;
+using VoiceAgent.Pipeline.Replies;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Turns;
 
@@ -13,7 +14,7 @@ namespace VoiceAgent.Api.Recorded;
 /// a chunk event per LLM text piece, <c>tts_started</c> before the first audio, <c>audio_stream</c> data, then
 /// <c>audio_stream</c> finished. The turn (what was heard) is appended to the session's history before it returns.
 /// </summary>
-public sealed partial class AnswerStreamer(RecordedQuestionServices services, RecordedEventSink events)
+public sealed class AnswerStreamer(RecordedQuestionServices services, RecordedEventSink events)
 {
     /// <param name="chunkEvent"><c>chat_chunk</c> or <c>vlm_chat_chunk</c>.</param>
     /// <param name="image">Sent with the question as an image part of the user message (the VLM socket).</param>
@@ -30,123 +31,75 @@ public sealed partial class AnswerStreamer(RecordedQuestionServices services, Re
         // The splitter consumes the LLM's text; the tap shows it to the client as it streams, ahead of its audio.
         var tap = Channel.CreateBounded<ReplyTextFrame>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
         await using var chain = services.Pipelines.StartReply(stored.Settings.Tts, tap.Writer, ct);
-        var tracker = new ReplyTracker(conversation, chain.Turns);
         var turn = chain.Turns.BeginTurn();
         conversation.BeginReply(turn, question);
         await chain.Input.WriteAsync(new ChatRequestFrame(turn, messages, conversation.ChatOptions()), ct);
         chain.CompleteInput();
 
-        var text = new StringBuilder();
-        var (segments, chunks, bytes, ttsStarted) = (0, 0, 0L, false);
-        PipelineError? ttsError = null;
-        Task<Frame?>? next = null;
-        Task<bool>? textWait = null;
-        while (true)
-        {
-            await SendTextAsync(tap.Reader, text, chunkEvent, ct);
-            next ??= chain.Output.ReadAsync(ct).AsTask();
-            if (!next.IsCompleted && !tap.Reader.Completion.IsCompleted)
-            {
-                textWait ??= tap.Reader.WaitToReadAsync(ct).AsTask();
-                await Task.WhenAny(next, textWait);
-                if (textWait.IsCompleted)
-                {
-                    textWait = null;
-                }
-
-                continue;
-            }
-
-            // A frame is ready: the text it was made from went into the tap before it, so that text is sent first.
-            await SendTextAsync(tap.Reader, text, chunkEvent, ct);
-            var frame = await next;
-            next = null;
-            if (frame is null)
-            {
-                break;
-            }
-
-            var finished = tracker.Delivered(frame);
-            switch (frame)
-            {
-                case SentenceAudioStartedFrame:
-                    segments++;
-                    ttsStarted = await StartTtsAsync(ttsStarted, ct);
-                    break;
-                case AgentAudioFrame a:
-                    ttsStarted = await StartTtsAsync(ttsStarted, ct);
-                    chunks++;
-                    bytes += a.Audio.Data.Length;
-                    await events.SendAsync(RecordedEvents.AudioData(a.Audio.Data), ct);
-                    break;
-                case ErrorFrame e:
-                    ttsError ??= e.Error;
-                    break;
-                case ReplyEndFrame e:
-                    var saved = await SaveAsync(sessionId, finished, ct);
-                    return await FinishAsync(e, ttsError, text.ToString(), segments, chunks, bytes, saved, ttsStarted, ct);
-            }
-        }
-
-        // The chain ended without a reply end: a stage failed outright.
-        var failure = new PipelineError("The answer ended unexpectedly.", "server_error");
-        return await FinishAsync(new ReplyEndFrame(turn, "error", failure), ttsError, text.ToString(), segments, chunks, bytes, false, ttsStarted, ct);
+        var writer = new EventWriter(events, chunkEvent, services.OutputSampleRate);
+        var consumer = new ReplyConsumer(chain, writer, services.Logger, new ReplyHistory(conversation, services.Store));
+        var end = await consumer.RunReplyAsync(turn, tap.Reader, ct)
+            ?? throw new InvalidOperationException("The recorded event sink refused an event.");
+        return await writer.FinishAsync(end, ct);
     }
 
-    private async Task<AnswerResult> FinishAsync(ReplyEndFrame end, PipelineError? ttsError, string text, int segments, int chunks, long bytes, bool saved, bool ttsStarted, CancellationToken ct)
+    /// <summary>The seed's events for one answer, and the counts its completion event reports.</summary>
+    private sealed class EventWriter(RecordedEventSink events, string chunkEvent, int sampleRate) : ReplyWriter
     {
-        RecordedError? error = null;
-        if ((ttsError ?? end.Error) is { } failure)
+        private readonly StringBuilder _text = new();
+        private int _segments;
+        private int _chunks;
+        private long _bytes;
+        private bool _ttsStarted;
+
+        public override async ValueTask<bool> TextAsync(TurnId turn, string text, CancellationToken cancellationToken)
         {
-            error = new RecordedError(failure.Message, failure.Type);
-            await events.SendAsync(error.ToEvent(), ct);
-        }
-
-        await StartTtsAsync(ttsStarted, ct);
-        await events.SendAsync(RecordedEvents.AudioFinished(), ct);
-        var chatOk = end.Error is null || ttsError is not null;
-        return new AnswerResult(text, chatOk, chatOk && ttsError is null && chunks > 0, segments, chunks, bytes, saved, error);
-    }
-
-    private async Task SendTextAsync(ChannelReader<ReplyTextFrame> tap, StringBuilder text, string chunkEvent, CancellationToken ct)
-    {
-        while (tap.TryRead(out var piece))
-        {
-            text.Append(piece.Text);
-            await events.SendAsync(RecordedEvents.ChatChunk(chunkEvent, piece.Text, text.ToString()), ct);
-        }
-    }
-
-    private async Task<bool> StartTtsAsync(bool started, CancellationToken ct)
-    {
-        if (!started)
-        {
-            await events.SendAsync(RecordedEvents.TtsStarted(services.OutputSampleRate), ct);
-        }
-
-        return true;
-    }
-
-    /// <summary>Appends the finished turn to the session's history; false (and logged) when the store failed.</summary>
-    private async Task<bool> SaveAsync(string sessionId, CompletedTurn? turn, CancellationToken ct)
-    {
-        if (turn is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            await services.Store.AppendTurnAsync(sessionId, turn, ct);
+            _text.Append(text);
+            await events.SendAsync(RecordedEvents.ChatChunk(chunkEvent, text, _text.ToString()), cancellationToken);
             return true;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+
+        public override async ValueTask<bool> SentenceAsync(SentenceAudioStartedFrame sentence, CancellationToken cancellationToken)
         {
-            LogSaveFailed(services.Logger, sessionId, ex);
-            return false;
+            _segments++;
+            await StartTtsAsync(cancellationToken);
+            return true;
+        }
+
+        public override async ValueTask<bool> AudioAsync(AgentAudioFrame audio, CancellationToken cancellationToken)
+        {
+            await StartTtsAsync(cancellationToken);
+            _chunks++;
+            _bytes += audio.Audio.Data.Length;
+            await events.SendAsync(RecordedEvents.AudioData(audio.Audio.Data), cancellationToken);
+            return true;
+        }
+
+        public async Task<AnswerResult> FinishAsync(ReplyEnded end, CancellationToken ct)
+        {
+            RecordedError? error = null;
+            if (end.Error is { } failure)
+            {
+                error = new RecordedError(failure.Message, failure.Type);
+                await events.SendAsync(error.ToEvent(), ct);
+            }
+
+            await StartTtsAsync(ct);
+            await events.SendAsync(RecordedEvents.AudioFinished(), ct);
+
+            // The chat succeeded unless the reply's own end failed; a speech failure leaves the text whole.
+            var chatOk = end.Error is null || end.ErrorFromStage;
+            var ttsOk = chatOk && !end.ErrorFromStage && _chunks > 0;
+            return new AnswerResult(_text.ToString(), chatOk, ttsOk, _segments, _chunks, _bytes, end.Saved, error);
+        }
+
+        private async Task StartTtsAsync(CancellationToken ct)
+        {
+            if (!_ttsStarted)
+            {
+                _ttsStarted = true;
+                await events.SendAsync(RecordedEvents.TtsStarted(sampleRate), ct);
+            }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Recorded question of session {SessionId}: the turn could not be saved")]
-    private static partial void LogSaveFailed(ILogger logger, string sessionId, Exception exception);
 }

@@ -35,17 +35,9 @@ public static partial class VoiceCallEndpoint
         {
             var logger = loggers.CreateLogger("VoiceAgent.VoiceCall");
             using var scope = logger.BeginScope(new Dictionary<string, object> { ["CallId"] = lease.Id });
-            metrics.SessionStarted("call");
-            try
-            {
-                // The caller's own sessions only: another key's session of the same id is a different conversation.
-                var own = store.ForTenant(ApiCaller.Of(context).Tenant);
-                await new VoiceCallConnection(socket, lease, pipelines, own, options.Value, metrics, time, logger).RunAsync(context.RequestAborted);
-            }
-            finally
-            {
-                metrics.SessionEnded("call");
-            }
+            // The caller's own sessions only: another key's session of the same id is a different conversation.
+            var own = store.ForTenant(ApiCaller.Of(context).Tenant);
+            await new VoiceCallConnection(socket, lease, pipelines, own, options.Value, metrics, time, logger).RunAsync(context.RequestAborted);
         }
     }
 }

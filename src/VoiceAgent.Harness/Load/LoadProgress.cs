@@ -6,19 +6,20 @@ namespace VoiceAgent.Harness.Load;
 /// <summary>Shows a load run's live totals: a Spectre.Console live table on a terminal, a line every 5 s otherwise.</summary>
 public static class LoadProgress
 {
-    public static async Task<LoadSummary> RunAsync(LoadRunner runner, LoadOptions options, bool plain, TextWriter plainOutput, CancellationToken cancellationToken)
+    public static async Task<LoadSummary> RunAsync(LoadRunner runner, LoadOptions options, bool plain, TextWriter plainOutput, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(plainOutput);
-        var started = DateTime.UtcNow;
+        ArgumentNullException.ThrowIfNull(time);
+        var started = time.GetTimestamp();
         var run = runner.RunAsync(cancellationToken);
         if (plain)
         {
             while (!run.IsCompleted)
             {
                 await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
-                plainOutput.WriteLine(Line(runner.Counters, options, DateTime.UtcNow - started));
+                plainOutput.WriteLine(Line(runner.Counters, options, time.GetElapsedTime(started)));
             }
 
             return await run;
@@ -32,7 +33,7 @@ public static class LoadProgress
                 var c = runner.Counters;
                 table.Rows.Clear();
                 table.AddRow(
-                    $"{(DateTime.UtcNow - started).TotalSeconds:F0}/{options.Duration.TotalSeconds:F0} s",
+                    $"{(time.GetElapsedTime(started)).TotalSeconds:F0}/{options.Duration.TotalSeconds:F0} s",
                     $"{c.Active}/{options.Calls}", N(c.Turns), N(c.Frames), N(c.LateFrames), N(c.Errors), N(c.Dropped), N(c.ConnectFailed));
                 ctx.Refresh();
                 await Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken));

@@ -64,7 +64,7 @@ public sealed class ConversationPipelineFactory(
             new("tts", new TtsStage(tts, turns, timeline, o.Output, resamplers, () => speech, loggers.CreateLogger<TtsStage>()).RunAsync, SentenceCapacity),
         ];
         var lead = o.Interruptions.Enabled ? TimeSpan.FromMilliseconds(o.Interruptions.PlaybackLeadMs) : TimeSpan.Zero;
-        return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts, new ChainOutput(lead, _time, interruptions));
+        return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts, _time, new ChainOutput(lead, _time, interruptions));
     }
 
     /// <summary>The detector named by <c>Vad:TurnDetector</c> when the host registered none: the two built in.</summary>
@@ -91,7 +91,7 @@ public sealed class ConversationPipelineFactory(
         var llmStage = new StageLink("llm", new LlmStage(llm, turns, timeline, o.Llm, null, loggers.CreateLogger<LlmStage>()).RunAsync, 4);
         if (!withAudio)
         {
-            return StageChain.Start([llmStage], TextCapacity, turns, timeline, cts);
+            return StageChain.Start([llmStage], TextCapacity, turns, timeline, cts, _time);
         }
 
         var speech = SpeechOptions(voice);
@@ -106,7 +106,7 @@ public sealed class ConversationPipelineFactory(
             stages.Insert(1, new("text-tap", new ReplyTextTapStage(textTap).RunAsync, TextCapacity));
         }
 
-        return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts);
+        return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts, _time);
     }
 
     private TurnTimeline Timeline()

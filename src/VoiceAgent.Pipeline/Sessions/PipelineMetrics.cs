@@ -7,11 +7,10 @@ namespace VoiceAgent.Pipeline.Sessions;
 /// The service's instruments (meter <c>VoiceAgent</c>): sessions, turns, per-stage latency, errors by kind, bytes in and out.
 /// Readable by <c>dotnet-counters</c> and by the <c>/metrics</c> endpoint.
 /// </summary>
-public sealed class PipelineMetrics : IDisposable
+public sealed class PipelineMetrics
 {
     public const string MeterName = "VoiceAgent";
 
-    private readonly Meter _meter;
     private readonly UpDownCounter<long> _active;
     private readonly Counter<long> _sessions;
     private readonly Counter<long> _turns;
@@ -20,16 +19,18 @@ public sealed class PipelineMetrics : IDisposable
     private readonly Counter<long> _bytesIn;
     private readonly Counter<long> _bytesOut;
 
-    public PipelineMetrics(IMeterFactory? meterFactory = null)
+    public PipelineMetrics(IMeterFactory meterFactory)
     {
-        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        _active = _meter.CreateUpDownCounter<long>("voiceagent.sessions.active", description: "Open sessions (voice calls, streaming replies)");
-        _sessions = _meter.CreateCounter<long>("voiceagent.sessions", description: "Sessions started");
-        _turns = _meter.CreateCounter<long>("voiceagent.turns", description: "Turns finished, by outcome");
-        _latency = _meter.CreateHistogram<double>("voiceagent.turn.latency", "ms", "Time from the end of the user's speech (or the request) to each milestone");
-        _errors = _meter.CreateCounter<long>("voiceagent.errors", description: "Errors by kind");
-        _bytesIn = _meter.CreateCounter<long>("voiceagent.bytes.in", "By", "Bytes received from clients");
-        _bytesOut = _meter.CreateCounter<long>("voiceagent.bytes.out", "By", "Bytes sent to clients");
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        // The meter belongs to the factory, which disposes it with the host.
+        var meter = meterFactory.Create(MeterName);
+        _active = meter.CreateUpDownCounter<long>("voiceagent.sessions.active", description: "Open sessions (voice calls, streaming replies)");
+        _sessions = meter.CreateCounter<long>("voiceagent.sessions", description: "Sessions started");
+        _turns = meter.CreateCounter<long>("voiceagent.turns", description: "Turns finished, by outcome");
+        _latency = meter.CreateHistogram<double>("voiceagent.turn.latency", "ms", "Time from the end of the user's speech (or the request) to each milestone");
+        _errors = meter.CreateCounter<long>("voiceagent.errors", description: "Errors by kind");
+        _bytesIn = meter.CreateCounter<long>("voiceagent.bytes.in", "By", "Bytes received from clients");
+        _bytesOut = meter.CreateCounter<long>("voiceagent.bytes.out", "By", "Bytes sent to clients");
     }
 
     public void SessionStarted(string kind)
@@ -51,8 +52,6 @@ public sealed class PipelineMetrics : IDisposable
     public void BytesIn(string transport, long bytes) => _bytesIn.Add(bytes, new KeyValuePair<string, object?>("transport", transport));
 
     public void BytesOut(string transport, long bytes) => _bytesOut.Add(bytes, new KeyValuePair<string, object?>("transport", transport));
-
-    public void Dispose() => _meter.Dispose();
 
     private static string Snake(TurnMilestone m) => m switch
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,111 +5,174 @@ using Microsoft.Extensions.Options;
 namespace VoiceAgent.Pipeline.Sessions;
 
 /// <summary>
-/// Admits sessions up to a limit, tracks them, and on shutdown drains them: in-flight replies may finish until the
-/// drain deadline, then everything left is cancelled.
+/// Admits sessions up to a limit, tracks and counts them (the session metrics of every transport are recorded here),
+/// and on shutdown drains them: in-flight replies may finish until the drain deadline, then everything left is cancelled.
 /// </summary>
-public sealed partial class SessionSupervisor : BackgroundService
+public sealed partial class SessionSupervisor(
+    IOptions<SessionSupervisorOptions> options,
+    ILogger<SessionSupervisor> logger,
+    TimeProvider? time = null,
+    PipelineMetrics? metrics = null) : IHostedLifecycleService
 {
-    private readonly IOptions<SessionSupervisorOptions> _options;
-    private readonly ILogger<SessionSupervisor> _logger;
-    private readonly TimeProvider _time;
-    private Task? _drain;
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(2);
 
-    public SessionSupervisor(IOptions<SessionSupervisorOptions> options, ILogger<SessionSupervisor> logger, IHostApplicationLifetime? lifetime = null, TimeProvider? time = null)
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    // Admission and the drain's snapshot happen under this one lock, so no session admitted before the drain escapes it.
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, SessionLease> _sessions = [];
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _nextId;
+    private bool _stopping;
+
+    public int ActiveSessions
     {
-        _options = options;
-        _logger = logger;
-        _time = time ?? TimeProvider.System;
-
-        // Drain as soon as shutdown begins: the web server waits for open requests (our calls) before hosted services stop.
-        lifetime?.ApplicationStopping.Register(() => BeginDrain());
+        get
+        {
+            lock (_gate)
+            {
+                return _sessions.Count;
+            }
+        }
     }
 
-    private readonly ConcurrentDictionary<long, SessionLease> _sessions = new();
-    private long _nextId;
-    private int _count;
-    private volatile bool _stopping;
+    public int MaxSessions => options.Value.MaxSessions;
 
-    public int ActiveSessions => Volatile.Read(ref _count);
-
-    public int MaxSessions => _options.Value.MaxSessions;
-
-    public bool IsStopping => _stopping;
+    public bool IsStopping
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stopping;
+            }
+        }
+    }
 
     /// <summary>Admits one session, or returns false when at capacity or shutting down.</summary>
     public bool TryAdmit(string kind, out SessionLease? lease)
     {
-        lease = null;
-        if (_stopping)
+        lock (_gate)
         {
+            if (_stopping || _sessions.Count >= options.Value.MaxSessions)
+            {
+                lease = null;
+            }
+            else
+            {
+                lease = new SessionLease(++_nextId, kind, Release);
+                _sessions.Add(lease.Id, lease);
+            }
+        }
+
+        if (lease is null)
+        {
+            if (!IsStopping)
+            {
+                LogAtCapacity(logger, kind, options.Value.MaxSessions);
+            }
+
             return false;
         }
 
-        if (Interlocked.Increment(ref _count) > _options.Value.MaxSessions)
-        {
-            Interlocked.Decrement(ref _count);
-            LogAtCapacity(_logger, kind, _options.Value.MaxSessions);
-            return false;
-        }
-
-        lease = new SessionLease(Interlocked.Increment(ref _nextId), kind, Release);
-        _sessions[lease.Id] = lease;
+        metrics?.SessionStarted(kind);
         return true;
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Drains as soon as shutdown begins: the web server waits for open requests (our calls) in its own stop, which comes later.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken)
     {
-        await BeginDrain().WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        await base.StopAsync(cancellationToken);
+        BeginDrain();
+        return Task.CompletedTask;
     }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await BeginDrain().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's own shutdown deadline came first; the drain's abort still runs to its end.
+        }
+    }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Stops admitting, lets open sessions finish their reply until the drain deadline, then aborts the rest.</summary>
     private Task BeginDrain()
     {
-        lock (_sessions)
+        SessionLease[] open;
+        lock (_gate)
         {
-            return _drain ??= DrainAsync();
-        }
-    }
-
-    private async Task DrainAsync()
-    {
-        _stopping = true;
-        var open = _sessions.Values.ToArray();
-        if (open.Length == 0)
-        {
-            return;
-        }
-
-        LogDraining(_logger, open.Length, _options.Value.DrainTimeout.TotalSeconds);
-        foreach (var lease in open)
-        {
-            lease.Drain();
-        }
-
-        var all = Task.WhenAll(open.Select(l => l.Released.Task));
-        try
-        {
-            await all.WaitAsync(_options.Value.DrainTimeout, _time);
-        }
-        catch (TimeoutException)
-        {
-            foreach (var lease in _sessions.Values)
+            if (_stopping)
             {
-                lease.Abort();
+                return _drained.Task;
             }
 
-            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(2), _time));
+            _stopping = true;
+            open = [.. _sessions.Values];
         }
+
+        // Outside the lock: cancelling a lease's tokens runs its session's callbacks, which may release it.
+        _ = DrainAsync(open);
+        return _drained.Task;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Delay(Timeout.Infinite, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    private async Task DrainAsync(SessionLease[] open)
+    {
+        try
+        {
+            if (open.Length == 0)
+            {
+                return;
+            }
+
+            LogDraining(logger, open.Length, options.Value.DrainTimeout.TotalSeconds);
+            foreach (var lease in open)
+            {
+                lease.Drain();
+            }
+
+            var all = Task.WhenAll(open.Select(l => l.Released.Task));
+            try
+            {
+                await all.WaitAsync(options.Value.DrainTimeout, _time);
+            }
+            catch (TimeoutException)
+            {
+                foreach (var lease in open)
+                {
+                    lease.Abort();
+                }
+
+                await Task.WhenAny(all, Task.Delay(AbortGrace, _time));
+            }
+        }
+        finally
+        {
+            _drained.TrySetResult();
+        }
+    }
 
     private void Release(SessionLease lease)
     {
-        if (_sessions.TryRemove(lease.Id, out _))
+        bool removed;
+        lock (_gate)
         {
-            Interlocked.Decrement(ref _count);
+            removed = _sessions.Remove(lease.Id);
+        }
+
+        if (removed)
+        {
+            metrics?.SessionEnded(lease.Kind);
         }
     }
 

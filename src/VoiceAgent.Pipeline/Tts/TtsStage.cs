@@ -45,18 +45,21 @@ public sealed partial class TtsStage(
                     (reply.Turn, reply.Offset) = (sentence.Turn, TimeSpan.Zero);
                 }
 
+                var turnToken = turns.TokenFor(sentence.Turn);
                 try
                 {
-                    reply.Offset += await SpeakAsync(sentence, reply.Offset, output);
+                    reply.Offset += await SpeakAsync(sentence, reply.Offset, output, turnToken);
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (turnToken.IsCancellationRequested)
                 {
-                    // The turn was interrupted mid-sentence: what was not sent is dropped.
+                    // A barge-in (or the end of the session): what was not sent is dropped. Only the turn's own token says
+                    // so; any other cancellation (an SDK's network timeout) is the engine failing, handled below.
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex)
                 {
                     LogSynthesisFailed(_logger, sentence.Turn.Value, ex);
                     reply.FailedTurn = sentence.Turn;
+                    await SpeakFailureAsync(sentence.Turn, reply, output, turnToken);
                     await output.WriteAsync(new ErrorFrame(sentence.Turn, PipelineError.EngineFailed("Speech synthesis", ex.Message)), cancellationToken);
                 }
 
@@ -72,10 +75,35 @@ public sealed partial class TtsStage(
         }
     }
 
-    /// <summary>Speaks one sentence; returns the length of the audio sent.</summary>
-    private async Task<TimeSpan> SpeakAsync(SentenceFrame sentence, TimeSpan replyOffset, ChannelWriter<Frame> output)
+    /// <summary>
+    /// After a sentence failed (its engine and any fallback behind it), one attempt to tell the listener, so a reply does
+    /// not just fall silent: a fallback engine (or the same one, recovered) may well speak it. Its own failure is only logged.
+    /// </summary>
+    private async Task SpeakFailureAsync(TurnId turn, ReplyClock reply, ChannelWriter<Frame> output, CancellationToken turnToken)
     {
-        var token = turns.TokenFor(sentence.Turn);
+        if (string.IsNullOrWhiteSpace(options.FailureMessage) || turnToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var spoken = options.FailureMessage.Trim();
+        var lead = reply.Offset > TimeSpan.Zero ? " " : "";
+        try
+        {
+            reply.Offset += await SpeakAsync(new SentenceFrame(turn, lead + spoken, spoken), reply.Offset, output, turnToken);
+        }
+        catch (OperationCanceledException) when (turnToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogFailureMessageFailed(_logger, turn.Value, ex);
+        }
+    }
+
+    /// <summary>Speaks one sentence; returns the length of the audio sent.</summary>
+    private async Task<TimeSpan> SpeakAsync(SentenceFrame sentence, TimeSpan replyOffset, ChannelWriter<Frame> output, CancellationToken token)
+    {
         if (string.IsNullOrWhiteSpace(sentence.SpeakText))
         {
             // Nothing to say aloud (a code block, an emoji): the text still belongs to the transcript.
@@ -202,4 +230,7 @@ public sealed partial class TtsStage(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speech synthesis failed in turn {Turn}")]
     private static partial void LogSynthesisFailed(ILogger logger, long turn, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The spoken failure message could not be synthesised either in turn {Turn}")]
+    private static partial void LogFailureMessageFailed(ILogger logger, long turn, Exception exception);
 }

@@ -10,5 +10,8 @@ public sealed class TtsStageOptions
     /// <summary>Longest audio chunk sent to a client, in milliseconds (Agora expects at most 40).</summary>
     public int ChunkMs { get; set; } = 40;
 
+    /// <summary>Spoken (once) when speech synthesis fails mid-reply, in case a fallback engine can still say it; empty for none.</summary>
+    public string FailureMessage { get; set; } = "Sorry, I'm having trouble speaking right now.";
+
     public AudioFormat OutputFormat => AudioFormat.Pcm16Mono(OutputSampleRate);
 }

@@ -1,23 +1,26 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace VoiceAgent.Providers.Embedded;
 
-/// <summary>Time callers spend waiting for a CPU-bound engine slot (the eSpeak lock, a free PocketSphinx decoder).</summary>
-public sealed class EngineQueueMetrics : IDisposable
+/// <summary>Time callers spend waiting for a CPU-bound engine slot (the eSpeak lock, a free PocketSphinx decoder), on the meter <c>VoiceAgent.Engines.Queue</c>.</summary>
+/// <remarks>One instance per host (made with its <see cref="IMeterFactory"/>), shared by the embedded engines.</remarks>
+public sealed class EngineQueueMetrics
 {
-    private readonly Meter _meter = new("VoiceAgent.Engines");
-    private readonly Histogram<double> _wait;
-    private readonly KeyValuePair<string, object?> _engine;
+    public const string MeterName = "VoiceAgent.Engines.Queue";
 
-    public EngineQueueMetrics(string engine)
+    private readonly TimeProvider _time;
+    private readonly Histogram<double> _wait;
+
+    public EngineQueueMetrics(IMeterFactory meterFactory, TimeProvider time)
     {
-        _wait = _meter.CreateHistogram<double>("voiceagent.engine.queue_wait", "ms", "Time waiting for an engine slot");
-        _engine = new KeyValuePair<string, object?>("engine", engine);
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _wait = meterFactory.Create(MeterName).CreateHistogram<double>("voiceagent.engine.queue_wait", "ms", "Time waiting for an engine slot");
     }
 
-    /// <summary>Records the wait that began at <paramref name="startTimestamp"/> (from <see cref="Stopwatch.GetTimestamp"/>).</summary>
-    public void Waited(long startTimestamp) => _wait.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds, _engine);
+    /// <summary>A timestamp to pass to <see cref="Waited"/> once the slot is taken.</summary>
+    public long StartWaiting() => _time.GetTimestamp();
 
-    public void Dispose() => _meter.Dispose();
+    public void Waited(string engine, long startTimestamp) =>
+        _wait.Record(_time.GetElapsedTime(startTimestamp).TotalMilliseconds, new KeyValuePair<string, object?>("engine", engine));
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace VoiceAgent.Providers.OpenAI;
 
 /// <summary>Speech to text over an ordered list of engines: the next is given the same audio when the previous fails before answering.</summary>
+/// <remarks>Streaming stays streaming: the audio is passed on as it arrives, and replayed to the next engine only on a failure before the first update.</remarks>
 public sealed class FallbackSpeechToTextClient : ISpeechToTextClient
 {
     private readonly IReadOnlyList<ISpeechToTextClient> _engines;
@@ -29,9 +30,12 @@ public sealed class FallbackSpeechToTextClient : ISpeechToTextClient
     public async IAsyncEnumerable<SpeechToTextResponseUpdate> GetStreamingTextAsync(
         Stream audioSpeechStream, SpeechToTextOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var audio = await ReplayableAudio.ReadAllAsync(audioSpeechStream, cancellationToken);
-        await foreach (var u in _fallback.StreamAsync((i, token) => _engines[i].GetStreamingTextAsync(ReplayableAudio.Open(audio), options, token), cancellationToken))
+        // Streamed through as it arrives (a streaming recogniser keeps its partials); only the audio read before the first
+        // update is kept, because only until then can the next engine take over.
+        using var audio = new ReplayingAudioStream(audioSpeechStream);
+        await foreach (var u in _fallback.StreamAsync((i, token) => _engines[i].GetStreamingTextAsync(audio.OpenNext(), options, token), cancellationToken))
         {
+            audio.StopKeeping();
             yield return u;
         }
     }

@@ -51,6 +51,18 @@ public sealed class AudioQuestionSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_recorded_question_socket_counts_as_a_session_in_the_metrics()
+    {
+        await using (var client = await RecordedSocketClient.ConnectAsync(_host, "/v1/chat/audio"))
+        {
+            await client.WaitForAsync("connected");
+        }
+
+        var text = await _host.Http.GetStringAsync("/metrics").WaitAsync(ServiceHost.Timeout);
+        text.ShouldContain("voiceagent_sessions_total{kind=\"recorded\"} 1");
+    }
+
+    [Fact]
     public async Task Shuffled_packets_with_a_duplicate_are_assembled_and_the_duplicate_is_counted_once()
     {
         await using var client = await RecordedSocketClient.ConnectAsync(_host, "/v1/chat/audio");

@@ -17,6 +17,9 @@ public sealed class ToneTextToSpeech(int sampleRate = 16_000) : ITextToSpeechCli
 
     public int ChunkMs { get; set; } = 100;
 
+    /// <summary>Thrown after the first audio chunk of a text that matches, as an engine that stalls and times out mid-sentence.</summary>
+    public (Func<string, bool> When, Exception Error)? FailWith { get; set; }
+
     public int Calls;
 
     public List<string> Spoken { get; } = [];
@@ -63,6 +66,11 @@ public sealed class ToneTextToSpeech(int sampleRate = 16_000) : ITextToSpeechCli
         for (var off = 0; off < bytes.Length; off += chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (off > 0 && FailWith is { } f && f.When(text))
+            {
+                throw f.Error;
+            }
+
             if (ChunkDelay > TimeSpan.Zero)
             {
                 await Task.Delay(ChunkDelay, cancellationToken);

@@ -117,6 +117,31 @@ public class VoicePipelineTests
         next.OfType<ReplyEndFrame>().Single().FinishReason.ShouldBe("stop");
     }
 
+    [Fact]
+    public async Task A_tts_engine_timing_out_mid_sentence_is_a_failure_not_a_barge_in()
+    {
+        var (factory, _, llm, tts) = Build();
+        llm.ReplyCallback = _ => "First sentence here. Second one stalls. Third never comes.";
+
+        // The OpenAI SDK reports its network timeout as a cancellation that is not the caller's.
+        tts.FailWith = (t => t.Contains("stalls", StringComparison.Ordinal), new TaskCanceledException("The operation was cancelled after its network timeout."));
+        var conversation = new Conversation("s4", SessionSettings.Default);
+        await using var chain = factory.StartVoiceCall(conversation, CancellationToken.None);
+        var tracker = new ReplyTracker(conversation, chain.Turns);
+        await Feed(chain, Tone(600), Silence(700));
+        var frames = await ReadUntil(chain, tracker, f => f is ReplyEndFrame);
+
+        frames.OfType<ErrorFrame>().Single().Error.Message.ShouldContain("network timeout");
+        var end = frames.OfType<ReplyEndFrame>().Single();
+        end.FinishReason.ShouldBe("error");
+        frames.OfType<InterruptFrame>().ShouldBeEmpty();
+
+        // The listener hears why the reply stopped, and the rest of the reply is not synthesised.
+        tts.Spoken.ShouldContain("Sorry, I'm having trouble speaking right now.");
+        tts.Spoken.ShouldNotContain("Third never comes.");
+        frames.OfType<SentenceAudioStartedFrame>().Last().Text.Trim().ShouldBe("Sorry, I'm having trouble speaking right now.");
+    }
+
     private static (ConversationPipelineFactory Factory, ScriptedSpeechToText Asr, ScriptedChatClient Llm, ToneTextToSpeech Tts) Build()
     {
         var asr = new ScriptedSpeechToText { PartialEveryBytes = 8000 };

@@ -20,7 +20,6 @@ internal sealed class EspeakEngine
 
     // A SemaphoreSlim rather than a lock statement: callers wait asynchronously and can give up when their turn is cancelled.
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly EngineQueueMetrics _queue = new("espeak-ng");
 
     private EspeakEngine(int sampleRate, EspeakVoiceCatalog voices)
     {
@@ -57,15 +56,15 @@ internal sealed class EspeakEngine
     }
 
     /// <summary>Synthesises <paramref name="text"/> and streams eSpeak's audio through <paramref name="resampler"/> as it is produced.</summary>
-    public async Task<EspeakRawSynthesis> SynthesizeAsync(string text, string voiceIdentifier, int rate, int pitch, int volume, IResampler resampler, CancellationToken cancellationToken)
+    public async Task<EspeakRawSynthesis> SynthesizeAsync(string text, string voiceIdentifier, int rate, int pitch, int volume, IResampler resampler, EngineQueueMetrics? queue, CancellationToken cancellationToken)
     {
         var utf8 = new byte[Encoding.UTF8.GetByteCount(text) + 1]; // NUL-terminated; the size includes it
         Encoding.UTF8.GetBytes(text, utf8);
         var sink = new SynthesisSink(resampler, cancellationToken);
 
-        var waitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        var waitStarted = queue?.StartWaiting() ?? 0;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        _queue.Waited(waitStarted);
+        queue?.Waited("espeak-ng", waitStarted);
         try
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -26,18 +26,20 @@ public sealed class EspeakTextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
     private readonly EspeakOptions _options;
     private readonly IResamplerFactory _resamplerFactory;
     private readonly EspeakEngine _engine;
+    private readonly EngineQueueMetrics? _queueMetrics;
     private readonly string _defaultVoiceIdentifier;
     private readonly TextToSpeechClientMetadata _metadata;
 
     /// <exception cref="InvalidOperationException">eSpeak NG is not installed (the message names the Debian package).</exception>
     /// <exception cref="ValidationException">The options are out of range.</exception>
-    public EspeakTextToSpeechClient(EspeakOptions options, IResamplerFactory resamplerFactory)
+    public EspeakTextToSpeechClient(EspeakOptions options, IResamplerFactory resamplerFactory, EngineQueueMetrics? queueMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(resamplerFactory);
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         _options = options;
         _resamplerFactory = resamplerFactory;
+        _queueMetrics = queueMetrics;
         _engine = EspeakEngine.GetShared();
         _defaultVoiceIdentifier = _engine.Voices.Resolve(options.DefaultVoice)
             ?? throw new ValidationException($"EspeakOptions.DefaultVoice '{options.DefaultVoice}' is not an installed eSpeak NG voice.");
@@ -106,7 +108,7 @@ public sealed class EspeakTextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
         }
 
         using var resampler = _resamplerFactory.Create(_engine.SampleRate, format.SampleRate);
-        var raw = await _engine.SynthesizeAsync(text, voice, rate, pitch, volume, resampler, cancellationToken).ConfigureAwait(false);
+        var raw = await _engine.SynthesizeAsync(text, voice, rate, pitch, volume, resampler, _queueMetrics, cancellationToken).ConfigureAwait(false);
         var words = EspeakWordTimings.Build(text, raw.Words, _engine.SampleRate, raw.Samples, format.SampleRate);
         return (words, raw.Samples, format);
     }

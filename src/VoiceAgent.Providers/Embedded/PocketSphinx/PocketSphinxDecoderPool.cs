@@ -14,12 +14,13 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly Stack<PocketSphinxDecoder> _idle = new();
     private readonly Lock _gate = new();
-    private readonly EngineQueueMetrics _queue = new("pocketsphinx");
+    private readonly EngineQueueMetrics? _queue;
     private int _created;
     private bool _disposed;
 
-    public PocketSphinxDecoderPool(int maxDecoders, Func<PocketSphinxDecoder> create)
+    public PocketSphinxDecoderPool(int maxDecoders, Func<PocketSphinxDecoder> create, EngineQueueMetrics? queue = null)
     {
+        _queue = queue;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDecoders, 1);
         _create = create;
         _slots = new SemaphoreSlim(maxDecoders, maxDecoders);
@@ -35,9 +36,9 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
     public async ValueTask<PocketSphinxDecoder> RentAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
-        var waitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        var waitStarted = _queue?.StartWaiting() ?? 0;
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        _queue.Waited(waitStarted);
+        _queue?.Waited("pocketsphinx", waitStarted);
         try
         {
             lock (_gate)
@@ -85,7 +86,6 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
     /// <summary>Frees idle decoders now; decoders still lent out are freed when they come back.</summary>
     public void Dispose()
     {
-        _queue.Dispose();
         PocketSphinxDecoder[] idle;
         lock (_gate)
         {

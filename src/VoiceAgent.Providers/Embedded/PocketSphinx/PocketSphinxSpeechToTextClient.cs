@@ -29,7 +29,7 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
 
     /// <param name="options">Model paths and pool size; validated here, copied so later changes have no effect.</param>
     /// <param name="resamplerFactory">Needed only for input that is not 16 kHz.</param>
-    public PocketSphinxSpeechToTextClient(PocketSphinxOptions options, IResamplerFactory? resamplerFactory = null)
+    public PocketSphinxSpeechToTextClient(PocketSphinxOptions options, IResamplerFactory? resamplerFactory = null, EngineQueueMetrics? queueMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -45,7 +45,7 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
             Bestpath = options.Bestpath,
         };
         _resamplerFactory = resamplerFactory;
-        _pool = new PocketSphinxDecoderPool(snapshot.MaxDecoders, () => PocketSphinxDecoder.Create(snapshot));
+        _pool = new PocketSphinxDecoderPool(snapshot.MaxDecoders, () => PocketSphinxDecoder.Create(snapshot), queueMetrics);
     }
 
     /// <summary>Decoders loaded so far (at most <see cref="PocketSphinxOptions.MaxDecoders"/>, unless some faulted).</summary>
