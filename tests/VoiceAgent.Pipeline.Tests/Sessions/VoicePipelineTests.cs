@@ -151,6 +151,10 @@ public class VoicePipelineTests
         options.Vad.MinSpeechMs = 90;
         options.Vad.BargeInMs = 240;
         options.Vad.EndSilenceMs = 450;
+
+        // Audio is fed faster than real time, and the scripted recogniser's words can lag on a busy machine: a wall-clock
+        // timeout must not turn a real interruption into a resumed reply here (InterruptionPolicyTests test the timeout).
+        options.Interruptions.FalseInterruptionTimeoutMs = 30_000;
         var factory = new ConversationPipelineFactory(new EnergyVad(), asr, llm, tts, new LinearResamplerFactory(), Options.Create(options), NullLoggerFactory.Instance);
         return (factory, asr, llm, tts);
     }
