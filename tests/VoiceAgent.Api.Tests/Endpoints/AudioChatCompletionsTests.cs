@@ -150,7 +150,8 @@ public sealed class AudioChatCompletionsTests : IAsyncLifetime
     [Fact]
     public async Task A_client_that_disconnects_stops_the_work()
     {
-        _tts.Delay = TimeSpan.FromMilliseconds(100);
+        // Slow enough that a busy machine's late first read cannot account for half the sentences before the client leaves.
+        _tts.Delay = TimeSpan.FromMilliseconds(300);
         var text = string.Join(" ", Enumerable.Range(1, 60).Select(i => $"This is sentence {i}."));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/audio/chat/completions") { Content = JsonContent.Create(new { messages = new[] { new { role = "assistant", content = text } }, stream = true }) };
         // No draining on dispose: the connection closes the moment the response is dropped, as a caller hanging up does.
