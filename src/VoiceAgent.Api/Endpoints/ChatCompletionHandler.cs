@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using VoiceAgent.Api.Hosting;
 using VoiceAgent.Api.Protocol;
 using VoiceAgent.Pipeline.Frames;
+using VoiceAgent.Pipeline.Llm;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Tts;
 using VoiceAgent.Pipeline.Turns;
@@ -131,6 +132,11 @@ public sealed partial class ChatCompletionHandler(
                     }
                     else
                     {
+                        if (end.ToolCalls is { } calls)
+                        {
+                            writer.ToolCalls(calls);
+                        }
+
                         writer.Finish(end.FinishReason, end.Usage);
                     }
 
@@ -178,7 +184,7 @@ public sealed partial class ChatCompletionHandler(
             return;
         }
 
-        var completion = new CompletedReply(reply.Id, reply.AudioId, reply.Created, reply.Model, reply.Request.WithAudio, text.ToString(), words, pcm.GetBuffer().AsMemory(0, (int)pcm.Length), end?.FinishReason ?? "stop", end?.Usage ?? EstimateUsage(reply.Request, text.ToString()));
+        var completion = new CompletedReply(reply.Id, reply.AudioId, reply.Created, reply.Model, reply.Request.WithAudio, text.ToString(), words, pcm.GetBuffer().AsMemory(0, (int)pcm.Length), end?.FinishReason ?? "stop", end?.Usage ?? EstimateUsage(reply.Request, text.ToString())) { ToolCalls = end?.ToolCalls };
         await ChatCompletionWriter.WriteAsync(context.Response, completion, ct);
     }
 
@@ -203,7 +209,7 @@ public sealed partial class ChatCompletionHandler(
         await using var chain = pipelines.StartReply(voice, request.WithAudio, ct);
         var turn = chain.Turns.BeginTurn();
         chain.Timeline.Mark(turn, TurnMilestone.Start);
-        Frame start = say ? new SayFrame(turn, request.Messages[^1].Text) : new ChatRequestFrame(turn, request.Messages, request.ToChatOptions());
+        Frame start = say ? new SayFrame(turn, request.Messages[^1].Text) : new ChatRequestFrame(turn, request.Messages, request.ToChatOptions()) { Tools = new ToolScope(null, request.Context) };
         await chain.Input.WriteAsync(start, ct);
         chain.CompleteInput();
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using VoiceAgent.Pipeline.Frames;
+using VoiceAgent.Pipeline.Llm;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Turns;
 
@@ -33,7 +34,7 @@ public sealed partial class AnswerStreamer(RecordedQuestionServices services, Re
         var tracker = new ReplyTracker(conversation, chain.Turns);
         var turn = chain.Turns.BeginTurn();
         conversation.BeginReply(turn, question);
-        await chain.Input.WriteAsync(new ChatRequestFrame(turn, messages, conversation.ChatOptions()), ct);
+        await chain.Input.WriteAsync(new ChatRequestFrame(turn, messages, conversation.ChatOptions()) { Tools = new ToolScope(sessionId, null, stored.Settings.Tools) }, ct);
         chain.CompleteInput();
 
         var text = new StringBuilder();

@@ -68,6 +68,12 @@ public sealed partial class VoiceCallSender(StageChain chain, Conversation conve
                 var ok = await Text(ServerFrames.TurnEnd(end.Turn, chain.Timeline), ct);
                 chain.Timeline.Forget(end.Turn);
                 return ok;
+            case ToolFrame tool:
+                return await Text(ServerFrames.Tool(tool.Turn, tool.Name, tool.Status), ct);
+            case EndCallFrame:
+                // The agent's end_call: its goodbye is queued ahead of the close, which ends the call normally.
+                output.Close(WebSocketCloseStatus.NormalClosure, "call ended by the agent");
+                return false;
             case EndOfInputFrame:
                 // Input ends because the client said is_close, or because the service is shutting down (1001).
                 output.Close(draining.IsCancellationRequested ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.NormalClosure, draining.IsCancellationRequested ? "service shutting down" : "call finished");

@@ -26,7 +26,9 @@ public sealed class ConversationPipelineFactory(
     IOptions<PipelineOptions> options,
     ILoggerFactory loggers,
     TimeProvider? time = null,
-    PipelineMetrics? metrics = null)
+    PipelineMetrics? metrics = null,
+    IToolCatalog? toolCatalog = null,
+    IOptions<ToolsOptions>? toolOptions = null)
 {
     // Link capacities, in frames. Every link waits when full (nothing is dropped); a slow consumer slows its producer.
     private const int AudioInCapacity = 64;      // input chunks of up to 1 s each
@@ -52,7 +54,7 @@ public sealed class ConversationPipelineFactory(
         [
             new("vad", new VadStage(vad, resamplers, o.Vad, turns, timeline).RunAsync, AudioInCapacity),
             new("asr", new AsrStage(asr, timeline, new SpeechToTextOptions { SpeechSampleRate = VadStage.SampleRate }, loggers.CreateLogger<AsrStage>()).RunAsync, SpeechCapacity),
-            new("llm", new LlmStage(llm, turns, timeline, o.Llm, conversation, loggers.CreateLogger<LlmStage>()).RunAsync, TextCapacity),
+            new("llm", new LlmStage(llm, turns, timeline, o.Llm, conversation, loggers.CreateLogger<LlmStage>(), Tools(speaks: true)).RunAsync, TextCapacity),
             new("splitter", new SentenceSplitterStage(turns, o.Splitter).RunAsync, TextCapacity),
             new("tts", new TtsStage(tts, turns, timeline, o.Output, resamplers, () => speech, loggers.CreateLogger<TtsStage>()).RunAsync, SentenceCapacity),
         ];
@@ -72,7 +74,7 @@ public sealed class ConversationPipelineFactory(
         var turns = new TurnManager(cts.Token, _time);
         var timeline = Timeline();
         var o = options.Value;
-        var llmStage = new StageLink("llm", new LlmStage(llm, turns, timeline, o.Llm, null, loggers.CreateLogger<LlmStage>()).RunAsync, 4);
+        var llmStage = new StageLink("llm", new LlmStage(llm, turns, timeline, o.Llm, null, loggers.CreateLogger<LlmStage>(), Tools(withAudio)).RunAsync, 4);
         if (!withAudio)
         {
             return StageChain.Start([llmStage], TextCapacity, turns, timeline, cts);
@@ -92,6 +94,9 @@ public sealed class ConversationPipelineFactory(
 
         return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts);
     }
+
+    private LlmTools? Tools(bool speaks) =>
+        toolCatalog is null ? null : new LlmTools(toolCatalog, toolOptions?.Value ?? new ToolsOptions(), _time, speaks);
 
     private TurnTimeline Timeline()
     {

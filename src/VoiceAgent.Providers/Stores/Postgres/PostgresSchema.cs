@@ -12,6 +12,7 @@ internal static class PostgresSchema
 
     // One row per turn: a turn is one atomic INSERT, and the unique key is the idempotency key of AppendTurnAsync.
     // Concurrent CREATE TABLE IF NOT EXISTS can still fail on the catalog's unique index, hence the lock.
+    // tool_messages (the turn's tool calls and results, JSON) is added in place: a nullable column older rows lack.
     private const string CreateTables = """
         CREATE TABLE IF NOT EXISTS schema_version (
             version integer PRIMARY KEY,
@@ -30,6 +31,7 @@ internal static class PostgresSchema
             interrupted boolean NOT NULL,
             UNIQUE (session_id, turn_id, completed_at));
         CREATE INDEX IF NOT EXISTS turns_by_session ON turns (session_id, id);
+        ALTER TABLE turns ADD COLUMN IF NOT EXISTS tool_messages jsonb;
         """;
 
     public static async Task CreateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -107,7 +107,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         command.Transaction = transaction;
         command.CommandText = """
             SELECT settings, created_at_us FROM sessions WHERE session_id = $id;
-            SELECT user_text, assistant_text, interrupted, completed_at_us FROM turns WHERE session_id = $id ORDER BY id;
+            SELECT user_text, assistant_text, interrupted, completed_at_us, tool_messages FROM turns WHERE session_id = $id ORDER BY id;
             """;
         command.Parameters.AddWithValue("$id", sessionId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -122,7 +122,11 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         var messages = new List<StoredMessage>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var turn = new CompletedTurn(0, reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), SqliteSchema.FromMicroseconds(reader.GetInt64(3)));
+            var at = SqliteSchema.FromMicroseconds(reader.GetInt64(3));
+            var turn = new CompletedTurn(0, reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), at)
+            {
+                ToolMessages = ToolMessagesJson.Deserialize(reader.IsDBNull(4) ? null : reader.GetString(4), at),
+            };
             messages.AddRange(StoredMessage.FromTurn(turn));
         }
 
@@ -153,8 +157,8 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         {
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO turns (session_id, turn_id, completed_at_us, user_text, assistant_text, interrupted)
-                VALUES ($id, $turn, $at, $user, $assistant, $interrupted)
+                INSERT INTO turns (session_id, turn_id, completed_at_us, user_text, assistant_text, interrupted, tool_messages)
+                VALUES ($id, $turn, $at, $user, $assistant, $interrupted, $tools)
                 ON CONFLICT (session_id, turn_id, completed_at_us) DO NOTHING;
                 """;
             command.Parameters.AddWithValue("$id", sessionId);
@@ -163,6 +167,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             command.Parameters.AddWithValue("$user", turn.UserText);
             command.Parameters.AddWithValue("$assistant", turn.AssistantText);
             command.Parameters.AddWithValue("$interrupted", turn.Interrupted);
+            command.Parameters.AddWithValue("$tools", (object?)ToolMessagesJson.Serialize(turn.ToolMessages) ?? DBNull.Value);
             try
             {
                 return await command.ExecuteNonQueryAsync(ct);

@@ -69,6 +69,19 @@ internal static class SqliteSchema
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // The turn's tool calls and results (JSON, null without tools), added in place to files made before they existed:
+        // SQLite has no ADD COLUMN IF NOT EXISTS.
+        await using (var column = connection.CreateCommand())
+        {
+            column.Transaction = transaction;
+            column.CommandText = "SELECT count(*) FROM pragma_table_info('turns') WHERE name = 'tool_messages';";
+            if (Convert.ToInt32(await column.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+            {
+                column.CommandText = "ALTER TABLE turns ADD COLUMN tool_messages TEXT;";
+                await column.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
         await using (var check = connection.CreateCommand())
         {
             check.Transaction = transaction;
