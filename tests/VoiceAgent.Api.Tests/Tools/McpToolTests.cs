@@ -5,11 +5,11 @@ using VoiceAgent.Providers.Tests.OpenAI;
 
 namespace VoiceAgent.Api.Tests.Tools;
 
-/// <summary>MCP servers' tools: a real MCP server over stdio (tests/VoiceAgent.McpTestServer, the official SDK's server side).</summary>
+/// <summary>MCP servers' tools: a real MCP server over stdio (tests/Fixtures/VoiceAgent.McpTestServer, the official SDK's server side).</summary>
 public sealed class McpToolTests
 {
     private static string ServerDll =>
-        Path.Combine(AppContext.BaseDirectory.Replace("VoiceAgent.Api.Tests", "VoiceAgent.McpTestServer", StringComparison.Ordinal), "VoiceAgent.McpTestServer.dll");
+        Path.Combine(AppContext.BaseDirectory.Replace("VoiceAgent.Api.Tests", Path.Combine("Fixtures", "VoiceAgent.McpTestServer"), StringComparison.Ordinal), "VoiceAgent.McpTestServer.dll");
 
     [Fact]
     public async Task The_model_calls_a_tool_of_a_stdio_mcp_server_and_answers_with_its_result()
