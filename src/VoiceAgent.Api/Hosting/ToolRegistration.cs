@@ -41,7 +41,11 @@ public static class ToolRegistration
         return services;
     }
 
-    /// <summary>The LLM the pipeline talks to: the configured engine(s) inside the function-invoking client, telemetry and logging.</summary>
+    /// <summary>The LLM the pipeline talks to: the configured engine(s) inside the function-invoking client (which logs its calls) and telemetry.</summary>
+    /// <remarks>
+    /// No <c>UseLogging</c>: engine failures are already logged once, as warnings, by the resilience layer (a failed turn is
+    /// not a service error), while LoggingChatClient would log each again as an error, and whole conversations at Trace.
+    /// </remarks>
     public static IChatClient WithToolCalling(IChatClient engine, IServiceProvider sp)
     {
         var options = sp.GetRequiredService<IOptions<ToolsOptions>>().Value;
@@ -56,7 +60,6 @@ public static class ToolRegistration
                 f.IncludeDetailedErrors = true;
             })
             .UseOpenTelemetry(loggers, "VoiceAgent.Llm")
-            .UseLogging(loggers)
             .Build(sp);
     }
 
@@ -121,12 +124,25 @@ public static class ToolRegistration
         }
     }
 
-    /// <summary>Lists the MCP servers' tools before the service takes requests; a server that fails is logged and skipped.</summary>
-    private sealed class McpStartup(McpToolSource mcp, ToolSourcesOptions options) : IHostedService
+    /// <summary>
+    /// Lists the MCP servers' tools before the service takes requests (a server that fails is logged and skipped). Taking the
+    /// catalog builds it, so a misconfigured tool (unknown built-in, bad schema or time zone) stops the start with its key.
+    /// </summary>
+    private sealed class McpStartup : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) =>
-            options.Mcp.Count == 0 ? Task.CompletedTask : mcp.StartAsync(TimeSpan.FromSeconds(20), cancellationToken);
+        private readonly McpToolSource _mcp;
+        private readonly ToolSourcesOptions _options;
 
-        public async Task StopAsync(CancellationToken cancellationToken) => await mcp.DisposeAsync();
+        public McpStartup(McpToolSource mcp, ToolSourcesOptions options, IToolCatalog catalog)
+        {
+            ArgumentNullException.ThrowIfNull(catalog);
+            _mcp = mcp;
+            _options = options;
+        }
+
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            _options.Mcp.Count == 0 ? Task.CompletedTask : _mcp.StartAsync(TimeSpan.FromSeconds(20), cancellationToken);
+
+        public async Task StopAsync(CancellationToken cancellationToken) => await _mcp.DisposeAsync();
     }
 }

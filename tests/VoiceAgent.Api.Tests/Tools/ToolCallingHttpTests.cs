@@ -136,6 +136,20 @@ public sealed class ToolCallingHttpTests
         got.RootElement.GetProperty("tools").GetArrayLength().ShouldBe(0);
     }
 
+    [Fact]
+    public async Task A_misconfigured_tool_stops_the_start_with_its_key()
+    {
+        var ex = await Should.ThrowAsync<Exception>(() => ServiceHost.StartAsync(new Dictionary<string, string?> { ["VoiceAgent:Tools:BuiltIn:0"] = "hang_up" }));
+        ex.ToString().ShouldContain("VoiceAgent:Tools:BuiltIn");
+
+        ex = await Should.ThrowAsync<Exception>(() => ServiceHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["VoiceAgent:Tools:Http:0:Name"] = "lookup",
+            ["VoiceAgent:Tools:Http:0:Url"] = "not a url",
+        }));
+        ex.ToString().ShouldContain("absolute http(s) Url");
+    }
+
     private static async Task<List<JsonElement>> StreamAsync(ServiceHost host, string path, object body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
