@@ -25,6 +25,13 @@ if (args is ["openai-latency", ..])
     return;
 }
 
+// The service's time around one tool round (model asks → tool request; tool answers → next model request): ... -- tool-overhead [rounds]
+if (args is ["tool-overhead", ..])
+{
+    await VoiceAgent.Benchmarks.Tools.ToolRoundOverhead.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300);
+    return;
+}
+
 // SSE load on /audio/chat/completions, targets interleaved: ... -- sse-load --body FILE --n N --c C name=URL [name=URL ...]
 if (args is ["sse-load", ..])
 {

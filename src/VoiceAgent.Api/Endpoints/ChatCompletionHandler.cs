@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using VoiceAgent.Api.Hosting;
 using VoiceAgent.Api.Protocol;
 using VoiceAgent.Pipeline.Frames;
+using VoiceAgent.Pipeline.Llm;
 using VoiceAgent.Pipeline.Replies;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Tts;
@@ -115,7 +116,7 @@ public sealed partial class ChatCompletionHandler(
         }
 
         var text = collected.Text;
-        var completion = new CompletedReply(reply.Id, reply.AudioId, reply.Created, reply.Model, reply.Request.WithAudio, text, collected.Words, collected.Audio, end.FinishReason, end.Usage ?? EstimateUsage(reply.Request, text));
+        var completion = new CompletedReply(reply.Id, reply.AudioId, reply.Created, reply.Model, reply.Request.WithAudio, text, collected.Words, collected.Audio, end.FinishReason, end.Usage ?? EstimateUsage(reply.Request, text)) { ToolCalls = end.ToolCalls };
         await ChatCompletionWriter.WriteAsync(context.Response, completion, ct);
     }
 
@@ -135,7 +136,7 @@ public sealed partial class ChatCompletionHandler(
         await using var chain = pipelines.StartReply(voice, request.WithAudio, ct);
         var turn = chain.Turns.BeginTurn();
         chain.Timeline.Mark(turn, TurnMilestone.Start);
-        Frame start = say ? new SayFrame(turn, request.Messages[^1].Text) : new ChatRequestFrame(turn, request.Messages, request.ToChatOptions());
+        Frame start = say ? new SayFrame(turn, request.Messages[^1].Text) : new ChatRequestFrame(turn, request.Messages, request.ToChatOptions()) { Tools = new ToolScope(null, request.Context) };
         await chain.Input.WriteAsync(start, ct);
         chain.CompleteInput();
 

@@ -76,6 +76,7 @@ public static class SessionEndpoints
                 messages = session.Messages.Select(m => new { role = m.Role, content = m.Text, created_at = m.CreatedAt, interrupted = m.Interrupted ? true : (bool?)null }),
                 llm = new { model = s.Llm?.Model, temperature = s.Llm?.Temperature, top_p = s.Llm?.TopP },
                 tts = new { voice = s.Tts?.Voice, language = s.Tts?.Language, speed = s.Tts?.Speed },
+                tools = s.Tools,
                 created_at = session.CreatedAt,
             },
             ApiJson.Options);
@@ -124,7 +125,7 @@ public static class SessionEndpoints
                 tts = new TtsSettings(Str(t, "voice"), Str(t, "language"), Num(t, "speed", 0.25, 4));
             }
 
-            settings = new SessionSettings(prompt, llm, tts);
+            settings = new SessionSettings(prompt, llm, tts) { Tools = Names(root, "tools") };
             return true;
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
@@ -138,6 +139,12 @@ public static class SessionEndpoints
         !e.TryGetProperty(name, out var p) || p.ValueKind == JsonValueKind.Null ? null
         : p.ValueKind == JsonValueKind.String ? p.GetString()
         : throw new FormatException($"'{name}' must be a string.");
+
+    // The configured tools a session may use; absent means all of them, [] none.
+    private static List<string>? Names(JsonElement e, string name) =>
+        !e.TryGetProperty(name, out var p) || p.ValueKind == JsonValueKind.Null ? null
+        : p.ValueKind == JsonValueKind.Array && p.EnumerateArray().All(x => x.ValueKind == JsonValueKind.String) ? [.. p.EnumerateArray().Select(x => x.GetString()!)]
+        : throw new FormatException($"'{name}' must be an array of tool names.");
 
     private static float? Num(JsonElement e, string name, double min, double max) =>
         !e.TryGetProperty(name, out var p) || p.ValueKind == JsonValueKind.Null ? null

@@ -6,7 +6,7 @@ using VoiceAgent.Pipeline.Turns;
 
 namespace VoiceAgent.Api.Endpoints;
 
-/// <summary>A streamed chat completion (§1/§3): text or transcript deltas, paced audio deltas, then the finish chunk or the error, and [DONE].</summary>
+/// <summary>A streamed chat completion (§1/§3): text or transcript deltas, paced audio deltas, then the client's tool calls and the finish chunk, or the error, and [DONE].</summary>
 internal sealed class SseReplyWriter(ChatChunkWriter chunks, AudioPacer pacer, bool withAudio, TimeProvider time) : ReplyWriter
 {
     // Words a remote engine timed after the sentence began: they go out on the audio chunk they start in.
@@ -55,6 +55,12 @@ internal sealed class SseReplyWriter(ChatChunkWriter chunks, AudioPacer pacer, b
         }
         else
         {
+            // The client's own tools: their calls go out as tool_calls deltas ahead of the finish chunk (finish_reason tool_calls).
+            if (end.ToolCalls is { } calls)
+            {
+                chunks.ToolCalls(calls);
+            }
+
             chunks.Finish(end.FinishReason, end.Usage);
         }
 

@@ -71,7 +71,8 @@ public static class EngineRegistration
         services.AddSingleton(new EngineCheck("resampler", "Soxr", () => configuration["VoiceAgent:Resampler:Provider"] is "Linear" ? null : SoxrResamplerFactory.CheckAvailable()));
         services.AddSingleton(sp => Keyed<IVoiceActivityDetectorFactory>(sp, configuration, "Vad", configuration["VoiceAgent:Vad:Provider"] ?? Embedded));
         services.AddSingleton(sp => Chain<ISpeechToTextClient>(sp, configuration, "Asr", list => new FallbackSpeechToTextClient(list, sp.GetRequiredService<EngineMetrics>(), Log(sp))));
-        services.AddSingleton(sp => Chain<IChatClient>(sp, configuration, "Llm", list => new FallbackChatClient(list, sp.GetRequiredService<EngineMetrics>(), Log(sp))));
+        services.AddSingleton(sp => ToolRegistration.WithToolCalling(
+            Chain<IChatClient>(sp, configuration, "Llm", list => new FallbackChatClient(list, sp.GetRequiredService<EngineMetrics>(), Log(sp))), sp));
         services.AddSingleton(sp => Chain<ITextToSpeechClient>(sp, configuration, "Tts", list => new FallbackTextToSpeechClient(list, sp.GetRequiredService<EngineMetrics>(), Log(sp))));
         return services;
     }

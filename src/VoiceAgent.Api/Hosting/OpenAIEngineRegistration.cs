@@ -50,9 +50,12 @@ public static class OpenAIEngineRegistration
     }
 
     /// <summary>True when a remote engine cannot be used right now: its breaker is open after recent failures.</summary>
-    public static bool IsDown(object engine) =>
-        engine is ResilientChatClient { Resilience.BreakerState: CircuitState.Open or CircuitState.Isolated }
-        or ResilientTextToSpeechClient { Resilience.BreakerState: CircuitState.Open or CircuitState.Isolated };
+    public static bool IsDown(object engine) => engine switch
+    {
+        // The LLM sits inside the function-invoking chain: ask the chain for its engine (a fallback list is never down as a whole here).
+        IChatClient chat => chat.GetService<FallbackChatClient>() is null && chat.GetService<EngineResilience>() is { BreakerState: CircuitState.Open or CircuitState.Isolated },
+        _ => engine is ResilientTextToSpeechClient { Resilience.BreakerState: CircuitState.Open or CircuitState.Isolated },
+    };
 
     private static string? Breaker(EngineResilience? resilience) =>
         resilience?.BreakerState is CircuitState.Open or CircuitState.Isolated ? $"circuit open after recent failures of '{resilience.Name}'" : null;

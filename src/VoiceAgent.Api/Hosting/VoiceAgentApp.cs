@@ -55,6 +55,7 @@ public static partial class VoiceAgentApp
         services.AddOpenAIEngines(config);
         services.AddInstantEngines(config);
         services.AddConfiguredEngines(config);
+        services.AddAgentTools(config);
         services.AddSingleton<EngineHealth>();
         services.AddSingleton<EngineWarmUp>();
         services.AddHostedService<EngineStartupCheck>();

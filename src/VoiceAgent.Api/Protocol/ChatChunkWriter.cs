@@ -61,6 +61,39 @@ public sealed class ChatChunkWriter(HttpResponse response, string id, string aud
 
     public void Content(string text) => Chunk(d => d.WriteString("content", text));
 
+    /// <summary>The client's tool calls in the standard delta form, one chunk per call (id, name and its whole arguments).</summary>
+    public void ToolCalls(IReadOnlyList<FunctionCallContent> calls)
+    {
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var (call, index) = (calls[i], i);
+            Chunk(d =>
+            {
+                d.WriteStartArray("tool_calls");
+                WriteToolCall(d, call, index);
+                d.WriteEndArray();
+            });
+        }
+    }
+
+    /// <summary>One <c>{"index"?,"id","type":"function","function":{"name","arguments"}}</c>; <paramref name="index"/> only in deltas.</summary>
+    public static void WriteToolCall(Utf8JsonWriter w, FunctionCallContent call, int? index)
+    {
+        w.WriteStartObject();
+        if (index is { } i)
+        {
+            w.WriteNumber("index", i);
+        }
+
+        w.WriteString("id", call.CallId);
+        w.WriteString("type", "function");
+        w.WriteStartObject("function");
+        w.WriteString("name", call.Name);
+        w.WriteString("arguments", JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions));
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
     public void Finish(string reason, UsageDetails? usage) => Chunk(_ => { }, reason, usage);
 
     public void Error(PipelineError error)

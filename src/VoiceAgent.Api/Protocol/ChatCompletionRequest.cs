@@ -20,7 +20,18 @@ public sealed record ChatCompletionRequest(
 {
     public ChatRole LastRole => Messages[^1].Role;
 
-    public ChatOptions ToChatOptions() => new() { ModelId = Model, Temperature = Temperature, TopP = TopP, MaxOutputTokens = MaxTokens };
+    /// <summary>The client's own tools (OpenAI semantics: their calls are returned to it), or null.</summary>
+    public IReadOnlyList<AITool>? Tools { get; init; }
+
+    public ChatToolMode? ToolMode { get; init; }
+
+    /// <summary>Agora's <c>context</c> object as compact JSON, passed on to HTTP tools.</summary>
+    public string? Context { get; init; }
+
+    public ChatOptions ToChatOptions() => new()
+    {
+        ModelId = Model, Temperature = Temperature, TopP = TopP, MaxOutputTokens = MaxTokens, Tools = Tools is null ? null : [.. Tools], ToolMode = ToolMode,
+    };
 
     /// <summary>Parses a request body; on failure <paramref name="error"/> says what is wrong, for a 400.</summary>
     public static bool TryParse(ReadOnlySpan<byte> body, bool audioByDefault, out ChatCompletionRequest? request, out string error)
@@ -99,7 +110,17 @@ public sealed record ChatCompletionRequest(
             }
         }
 
-        request = new ChatCompletionRequest(messages, stream, withAudio, voice, model, (float?)temperature, (float?)topP, maxTokens);
+        if (!ChatToolJson.TryTools(root, out var tools, out error) || !ChatToolJson.TryToolChoice(root, out var toolMode, out error))
+        {
+            return false;
+        }
+
+        request = new ChatCompletionRequest(messages, stream, withAudio, voice, model, (float?)temperature, (float?)topP, maxTokens)
+        {
+            Tools = tools,
+            ToolMode = toolMode,
+            Context = ChatToolJson.Context(root),
+        };
         return true;
     }
 
@@ -140,7 +161,23 @@ public sealed record ChatCompletionRequest(
             text = transcript.GetString();
         }
 
-        message = new ChatMessage(chatRole.Value, text ?? "");
+        // Tool calling, OpenAI style: the assistant's calls and the results that answer them by id.
+        List<AIContent> contents = [];
+        if (chatRole == ChatRole.Tool && ChatToolJson.CallId(m) is { } callId)
+        {
+            contents.Add(new FunctionResultContent(callId, text ?? ""));
+        }
+        else if (!string.IsNullOrEmpty(text))
+        {
+            contents.Add(new TextContent(text));
+        }
+
+        if (chatRole == ChatRole.Assistant && !ChatToolJson.TryCalls(m, index, contents, out error))
+        {
+            return false;
+        }
+
+        message = contents.Count == 0 ? new ChatMessage(chatRole.Value, "") : new ChatMessage(chatRole.Value, contents);
         return true;
     }
 

@@ -36,6 +36,17 @@ public static class ChatCompletionWriter
             json.WriteString("content", reply.Text);
         }
 
+        if (reply.ToolCalls is { Count: > 0 } calls)
+        {
+            json.WriteStartArray("tool_calls");
+            foreach (var call in calls)
+            {
+                ChatChunkWriter.WriteToolCall(json, call, null);
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
         json.WriteString("finish_reason", reply.FinishReason);
         json.WriteEndObject();

@@ -14,4 +14,8 @@ public sealed record CompletedReply(
     IReadOnlyList<WordTiming> Words,
     ReadOnlyMemory<byte> Pcm,
     string FinishReason,
-    UsageDetails Usage);
+    UsageDetails Usage)
+{
+    /// <summary>The client's own tool calls (finish reason <c>tool_calls</c>).</summary>
+    public IReadOnlyList<FunctionCallContent>? ToolCalls { get; init; }
+}

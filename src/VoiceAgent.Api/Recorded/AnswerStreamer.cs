@@ -2,6 +2,7 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using VoiceAgent.Pipeline.Frames;
+using VoiceAgent.Pipeline.Llm;
 using VoiceAgent.Pipeline.Replies;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Turns;
@@ -33,7 +34,7 @@ public sealed class AnswerStreamer(RecordedQuestionServices services, RecordedEv
         await using var chain = services.Pipelines.StartReply(stored.Settings.Tts, tap.Writer, ct);
         var turn = chain.Turns.BeginTurn();
         conversation.BeginReply(turn, question);
-        await chain.Input.WriteAsync(new ChatRequestFrame(turn, messages, conversation.ChatOptions()), ct);
+        await chain.Input.WriteAsync(new ChatRequestFrame(turn, messages, conversation.ChatOptions()) { Tools = new ToolScope(sessionId, null, stored.Settings.Tools) }, ct);
         chain.CompleteInput();
 
         var writer = new EventWriter(events, chunkEvent, services.OutputSampleRate);

@@ -32,7 +32,20 @@ public static class ServerFrames
         Latency(w, "asr_final", timeline.Latency(turn, TurnMilestone.AsrFinal));
         Latency(w, "llm_first_token", timeline.Latency(turn, TurnMilestone.LlmFirstToken));
         Latency(w, "first_audio", timeline.Latency(turn, TurnMilestone.FirstAudio));
+        if (timeline.ToolTime(turn) is { } tools)
+        {
+            Latency(w, "tools", tools);
+        }
+
         w.WriteEndObject();
+    });
+
+    /// <summary>A server-side tool call started, finished or failed (the README's protocol extension).</summary>
+    public static byte[] Tool(TurnId turn, string name, string status) => Write("tool", 200, status, w =>
+    {
+        w.WriteNumber("turn_id", turn.Value);
+        w.WriteString("name", name);
+        w.WriteString("status", status);
     });
 
     public static byte[] Error(int code, string message, bool fatal = false) => Write("error", code, message, w =>

@@ -84,6 +84,16 @@ public sealed partial class VoiceCallSender(StageChain chain, Conversation conve
         return await Text(ServerFrames.TurnEnd(end.Turn, end.Timeline), cancellationToken);
     }
 
+    public override ValueTask<bool> ToolAsync(ToolFrame tool, CancellationToken cancellationToken) =>
+        Text(ServerFrames.Tool(tool.Turn, tool.Name, tool.Status), cancellationToken);
+
+    public override ValueTask<bool> EndCallAsync(EndCallFrame endCall, CancellationToken cancellationToken)
+    {
+        // The agent's end_call: its goodbye is queued ahead of the close, which ends the call normally.
+        output.Close(WebSocketCloseStatus.NormalClosure, "call ended by the agent");
+        return ValueTask.FromResult(false);
+    }
+
     private ValueTask<bool> Text(byte[] json, CancellationToken ct) => output.SendAsync(json, WebSocketMessageType.Text, ct);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Voice call {SessionId}: sending failed")]

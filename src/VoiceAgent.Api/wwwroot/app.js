@@ -130,6 +130,7 @@ async function connect() {
       text: onText,
       audio: onAudio,
       interrupt: onInterrupt,
+      tool: onTool,
       turnEnd: onTurnEnd,
       error: onServiceError,
     },
@@ -190,6 +191,13 @@ function onInterrupt(frame) {
   captions.interrupted(frame.turn_id);
   if (stats.state === 'connected') {
     setStatus('Interrupted: listening.');
+  }
+}
+
+function onTool(frame) {
+  captions.tool(frame.turn_id, frame.name, frame.status);
+  if (frame.status === 'started' && stats.state === 'connected') {
+    setStatus(`Using ${frame.name}…`);
   }
 }
 

@@ -24,6 +24,15 @@ export class Captions {
     this.render(item);
   }
 
+  /** A tool the agent called: started, then done or failed (one line per tool per turn, updated in place). */
+  tool(turnId, name, status) {
+    const item = this.item('tool', `${turnId}:${name}`);
+    item.text = `${name}: ${status === 'started' ? 'running…' : status}`;
+    item.final = status !== 'started';
+    item.el.dataset.status = status;
+    this.render(item);
+  }
+
   /** The user spoke over the agent: what had not played was dropped. */
   interrupted(turnId) {
     const item = this.byKey.get(`agent:${turnId}`);
@@ -51,7 +60,7 @@ export class Captions {
       el.className = `caption ${role}`;
       const who = document.createElement('span');
       who.className = 'who';
-      who.textContent = role === 'user' ? 'You' : 'Agent';
+      who.textContent = role === 'user' ? 'You' : role === 'tool' ? 'Tool' : 'Agent';
       const text = document.createElement('p');
       text.className = 'text';
       el.append(who, text);

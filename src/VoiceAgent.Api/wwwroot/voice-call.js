@@ -7,7 +7,7 @@ const MAX_EARLY_FRAMES = 100; // microphone frames kept while the socket opens (
 export class VoiceCall {
   /**
    * @param {{url: string, sessionId: string, token: string, on: {
-   *   session?: Function, asr?: Function, text?: Function, audio?: Function, interrupt?: Function,
+   *   session?: Function, asr?: Function, text?: Function, audio?: Function, interrupt?: Function, tool?: Function,
    *   turnEnd?: Function, error?: Function, close?: Function}}} options
    */
   constructor({ url, sessionId, token, on }) {
@@ -125,6 +125,9 @@ export class VoiceCall {
         break;
       case 'interrupt':
         this.on.interrupt?.(frame);
+        break;
+      case 'tool':
+        this.on.tool?.(frame);
         break;
       case 'turn_end':
         this.on.turnEnd?.(frame);

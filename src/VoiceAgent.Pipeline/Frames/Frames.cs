@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Pipeline.Llm;
 using VoiceAgent.Pipeline.Tts;
 using VoiceAgent.Pipeline.Turns;
 
@@ -32,13 +33,21 @@ public sealed record UserSpeechEndedFrame(TurnId Turn, TimeSpan StreamTime) : Tu
 public sealed record TranscriptFrame(TurnId Turn, string Text, bool IsFinal) : TurnFrame(Turn);
 
 /// <summary>Ask the LLM to answer these messages (the HTTP endpoints' entry point; the voice call builds it from history).</summary>
-public sealed record ChatRequestFrame(TurnId Turn, IReadOnlyList<ChatMessage> Messages, ChatOptions? Options) : TurnFrame(Turn);
+public sealed record ChatRequestFrame(TurnId Turn, IReadOnlyList<ChatMessage> Messages, ChatOptions? Options) : TurnFrame(Turn)
+{
+    /// <summary>Whom server-side tools act for; null: the request gets no server-side tools.</summary>
+    public ToolScope? Tools { get; init; }
+}
 
 /// <summary>Speak this text as it is, without the LLM (greetings, assistant-role messages).</summary>
 public sealed record SayFrame(TurnId Turn, string Text) : TurnFrame(Turn);
 
 /// <summary>A piece of the reply's text as the LLM streams it.</summary>
-public sealed record ReplyTextFrame(TurnId Turn, string Text) : TurnFrame(Turn);
+public sealed record ReplyTextFrame(TurnId Turn, string Text) : TurnFrame(Turn)
+{
+    /// <summary>Speak what is held so far even if the sentence is unfinished: the reply pauses here (a tool call).</summary>
+    public bool Flush { get; init; }
+}
 
 /// <summary>One sentence of the reply: <paramref name="Text"/> as written (with its leading whitespace, so transcripts concatenate to the reply), <paramref name="SpeakText"/> cleaned for the ear.</summary>
 public sealed record SentenceFrame(TurnId Turn, string Text, string SpeakText) : TurnFrame(Turn);
@@ -58,9 +67,25 @@ public sealed record AgentAudioFrame(TurnId Turn, AudioChunk Audio) : TurnFrame(
 /// <summary>The reply is complete. <paramref name="FinishReason"/> is stop, length or error; <paramref name="Error"/> says what failed.</summary>
 public sealed record ReplyEndFrame(TurnId Turn, string FinishReason, PipelineError? Error = null, UsageDetails? Usage = null) : TurnFrame(Turn)
 {
+    /// <summary>Calls of the client's own tools (finish reason <c>tool_calls</c>): the client runs them, OpenAI style.</summary>
+    public IReadOnlyList<FunctionCallContent>? ToolCalls { get; init; }
+
     /// <summary>Said to the listener before the error is reported, when the reply failed; empty for none.</summary>
     public string? SpokenFailure { get; init; }
 }
+
+/// <summary>A server-side tool the LLM called: <paramref name="Status"/> is started, done or failed.</summary>
+public sealed record ToolFrame(TurnId Turn, string Name, string Status) : TurnFrame(Turn)
+{
+    public const string Started = "started";
+
+    public const string Done = "done";
+
+    public const string Failed = "failed";
+}
+
+/// <summary>The agent ended the call (the <c>end_call</c> tool); it follows the reply's end, after the goodbye.</summary>
+public sealed record EndCallFrame(TurnId Turn) : TurnFrame(Turn);
 
 /// <summary>The user interrupted the agent: drop all agent audio of <paramref name="Turn"/> not yet played.</summary>
 public sealed record InterruptFrame(TurnId Turn) : TurnFrame(Turn);

@@ -11,9 +11,16 @@ namespace VoiceAgent.Pipeline.Llm;
 /// <summary>
 /// The user's words → the reply's text, streamed. A final transcript is answered with the conversation's history;
 /// a <see cref="ChatRequestFrame"/> brings its own messages; a <see cref="SayFrame"/> is spoken without the LLM.
-/// A barge-in cancels the turn's stream quietly; an engine failure becomes a spoken failure message and an error.
+/// A barge-in cancels the turn's stream quietly (a running tool included); an engine failure becomes a spoken failure
+/// message and an error.
 /// </summary>
-public sealed partial class LlmStage(IChatClient chat, TurnManager turns, TurnTimeline timeline, LlmStageOptions? options = null, Conversation? conversation = null, ILogger? logger = null)
+/// <remarks>
+/// Tools run inside the chat client's chain (its function-invoking client); this stage offers them per turn and watches the
+/// update stream: text before a call is flushed to speech, a <see cref="ToolFrame"/> marks each call's start and end, a
+/// filler is spoken when a tool is slow, and the calls and results are kept for the conversation's history.
+/// </remarks>
+public sealed partial class LlmStage(
+    IChatClient chat, TurnManager turns, TurnTimeline timeline, LlmStageOptions? options = null, Conversation? conversation = null, ILogger? logger = null, LlmTools? tools = null)
 {
     private readonly LlmStageOptions _options = options ?? new LlmStageOptions();
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
@@ -31,13 +38,14 @@ public sealed partial class LlmStage(IChatClient chat, TurnManager turns, TurnTi
                 {
                     turns.ReplyStarted(t.Turn);
                     conversation.BeginReply(t.Turn, t.Text);
-                    await StreamAsync(t.Turn, conversation.BuildRequest(t.Text), conversation.ChatOptions(), output, cancellationToken);
+                    var scope = new ToolScope(conversation.SessionId, null, conversation.Settings.Tools);
+                    await StreamAsync(t.Turn, conversation.BuildRequest(t.Text), conversation.ChatOptions(), scope, output, cancellationToken);
                 }
 
                 break;
             case ChatRequestFrame request:
                 turns.ReplyStarted(request.Turn);
-                await StreamAsync(request.Turn, request.Messages, request.Options, output, cancellationToken);
+                await StreamAsync(request.Turn, request.Messages, request.Options, request.Tools, output, cancellationToken);
                 break;
             case SayFrame say:
                 turns.ReplyStarted(say.Turn);
@@ -51,30 +59,74 @@ public sealed partial class LlmStage(IChatClient chat, TurnManager turns, TurnTi
         }
     }
 
-    private async Task StreamAsync(TurnId turn, IReadOnlyList<ChatMessage> messages, ChatOptions? chatOptions, ChannelWriter<Frame> output, CancellationToken sessionToken)
+    private async Task StreamAsync(
+        TurnId turn, IReadOnlyList<ChatMessage> messages, ChatOptions? chatOptions, ToolScope? scope, ChannelWriter<Frame> output, CancellationToken sessionToken)
     {
         var turnToken = turns.TokenFor(turn);
+        var serverTools = scope is not null && tools is not null ? tools.Catalog.ToolsFor(scope) : [];
+        var calls = new ToolCallTracker(serverTools, chatOptions?.Tools, tools?.Time ?? TimeProvider.System);
         string finish = "stop";
         UsageDetails? usage = null;
         var chars = 0;
+        var fillerSaid = false;
         try
         {
-            await foreach (var update in chat.GetStreamingResponseAsync(messages, chatOptions, turnToken))
+            await using var e = chat.GetStreamingResponseAsync(messages, WithTools(chatOptions, serverTools), turnToken).GetAsyncEnumerator(turnToken);
+            while (true)
             {
+                var next = e.MoveNextAsync();
+                bool more;
+                if (!next.IsCompleted && calls.Running > 0 && !fillerSaid && tools is { Speaks: true, Options.FillerAfterMs: > 0 })
+                {
+                    // A tool is running and the line is silent: say the filler if it takes longer than FillerAfterMs.
+                    var pending = next.AsTask();
+                    fillerSaid = await SayFillerIfSlowAsync(turn, pending, calls, output, turnToken);
+                    more = await pending;
+                }
+                else
+                {
+                    more = await next;
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                var update = e.Current;
                 if (update.FinishReason is { } reason)
                 {
-                    finish = reason == ChatFinishReason.Length ? "length" : "stop";
+                    finish = reason == ChatFinishReason.Length ? "length" : reason == ChatFinishReason.ToolCalls ? "tool_calls" : "stop";
                 }
 
                 foreach (var content in update.Contents)
                 {
-                    if (content is UsageContent u)
+                    switch (content)
                     {
-                        usage = u.Details;
+                        case UsageContent u:
+                            usage = u.Details;
+                            break;
+                        case FunctionCallContent call when calls.Called(turn, call) is { } started:
+                            if (chars > 0)
+                            {
+                                // What was said before the call is spoken now, not after the tool answers.
+                                await output.WriteAsync(new ReplyTextFrame(turn, "") { Flush = true }, turnToken);
+                            }
+
+                            await output.WriteAsync(started, turnToken);
+                            break;
+                        case FunctionResultContent result when calls.Answered(turn, result) is { } ended:
+                            if (ended.Status == ToolFrame.Failed)
+                            {
+                                LogToolFailed(_logger, ended.Name, turn.Value, result.Exception);
+                            }
+
+                            await output.WriteAsync(ended, turnToken);
+                            break;
                     }
                 }
 
-                var text = update.Text;
+                var text = update.Role == ChatRole.Tool ? null : update.Text;
                 if (!string.IsNullOrEmpty(text))
                 {
                     timeline.Mark(turn, TurnMilestone.LlmFirstToken);
@@ -91,7 +143,37 @@ public sealed partial class LlmStage(IChatClient chat, TurnManager turns, TurnTi
                 }
             }
 
-            await output.WriteAsync(new ReplyEndFrame(turn, finish, Usage: usage), sessionToken);
+            if (calls.Running > 0)
+            {
+                // The round limit stopped the loop with the model still asking for a tool.
+                finish = "stop";
+                foreach (var abandoned in calls.Abandon(turn))
+                {
+                    await output.WriteAsync(abandoned, turnToken);
+                }
+
+                if (chars == 0 && tools is { Options.RoundsExhausted: { Length: > 0 } said })
+                {
+                    await output.WriteAsync(new ReplyTextFrame(turn, said), turnToken);
+                }
+            }
+
+            if (calls.ClientCalls.Count == 0 && finish == "tool_calls")
+            {
+                finish = "stop";
+            }
+
+            conversation?.ToolMessages(turn, calls.Messages);
+            if (calls.AnyServerCall)
+            {
+                timeline.ToolTime(turn, calls.Elapsed);
+            }
+
+            await output.WriteAsync(new ReplyEndFrame(turn, finish, Usage: usage) { ToolCalls = calls.ClientCalls.Count > 0 ? calls.ClientCalls : null }, sessionToken);
+            if (calls.EndCallRequested)
+            {
+                await output.WriteAsync(new EndCallFrame(turn), sessionToken);
+            }
         }
         catch (OperationCanceledException) when (turnToken.IsCancellationRequested)
         {
@@ -105,6 +187,42 @@ public sealed partial class LlmStage(IChatClient chat, TurnManager turns, TurnTi
         }
     }
 
+    // Server tools join whatever the request brought (a client's own tool declarations stay, and come back as calls).
+    private static ChatOptions? WithTools(ChatOptions? options, IReadOnlyList<AIFunction> serverTools)
+    {
+        if (serverTools.Count == 0)
+        {
+            return options;
+        }
+
+        var o = options?.Clone() ?? new ChatOptions();
+        o.Tools = [.. o.Tools ?? [], .. serverTools.Where(t => o.Tools?.Any(c => c.Name == t.Name) != true)];
+        return o;
+    }
+
+    private async Task<bool> SayFillerIfSlowAsync(TurnId turn, Task<bool> next, ToolCallTracker calls, ChannelWriter<Frame> output, CancellationToken turnToken)
+    {
+        var time = tools!.Time;
+        var wait = TimeSpan.FromMilliseconds(tools.Options.FillerAfterMs) - time.GetElapsedTime(calls.FirstStarted);
+        if (wait > TimeSpan.Zero)
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(turnToken);
+            var delay = Task.Delay(wait, time, stop.Token);
+            var done = await Task.WhenAny(next, delay);
+            await stop.CancelAsync();
+            if (done != delay)
+            {
+                return false;
+            }
+        }
+
+        await output.WriteAsync(new ReplyTextFrame(turn, " " + tools.Options.Filler.Trim() + " ") { Flush = true }, turnToken);
+        return true;
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The language model failed in turn {Turn}")]
     private static partial void LogLlmFailed(ILogger logger, long turn, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The tool {Tool} failed in turn {Turn}")]
+    private static partial void LogToolFailed(ILogger logger, string tool, long turn, Exception? exception);
 }

@@ -104,6 +104,8 @@ public sealed partial class ReplyConsumer(StageChain chain, ReplyWriter writer, 
             AgentAudioFrame a => Track(a) && await writer.AudioAsync(a, cancellationToken),
             InterruptFrame i => await InterruptAsync(i, cancellationToken),
             ErrorFrame e => await StageErrorAsync(e, cancellationToken),
+            ToolFrame t => await writer.ToolAsync(t, cancellationToken),
+            EndCallFrame c => await writer.EndCallAsync(c, cancellationToken),
             ReplyEndFrame end => await EndAsync(end, cancellationToken) is not null,
             _ => true,
         };
@@ -147,7 +149,11 @@ public sealed partial class ReplyConsumer(StageChain chain, ReplyWriter writer, 
         _stageError = null;
         var error = stageError ?? end.Error;
         var saved = await SaveAsync(finished, cancellationToken);
-        var ended = new ReplyEnded(end.Turn, error is null ? end.FinishReason : "error", error, stageError is not null, end.Usage, saved, chain.Timeline);
+        var ended = new ReplyEnded(end.Turn, error is null ? end.FinishReason : "error", error, stageError is not null, end.Usage, saved, chain.Timeline)
+        {
+            // The client's own tool calls go back only on a reply that did not fail.
+            ToolCalls = error is null ? end.ToolCalls : null,
+        };
         var ok = await writer.ReplyEndedAsync(ended, cancellationToken);
         chain.Timeline.Forget(end.Turn);
         if (ok)

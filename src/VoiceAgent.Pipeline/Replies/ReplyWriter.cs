@@ -8,7 +8,7 @@ namespace VoiceAgent.Pipeline.Replies;
 /// listener must hear it. A writer overrides what its protocol carries; the rest is ignored. Each member returns false
 /// when the listener is gone, which ends the consumer's run.
 /// </summary>
-/// <remarks>New kinds of reply content (tool status, for one) arrive as new virtual members, so existing writers keep working.</remarks>
+/// <remarks>New kinds of reply content (tool status and the agent's end of the call, for two) arrive as new virtual members, so existing writers keep working.</remarks>
 public abstract class ReplyWriter
 {
     /// <summary>What the user said: partial while speaking, final once per turn (voice calls).</summary>
@@ -37,6 +37,15 @@ public abstract class ReplyWriter
 
     /// <summary>The reply is complete (and saved, when it has a history); its latencies are in <see cref="ReplyEnded.Timeline"/>.</summary>
     public virtual ValueTask<bool> ReplyEndedAsync(ReplyEnded end, CancellationToken cancellationToken) => Continue;
+
+    /// <summary>A server-side tool call of the reply started, finished or failed (<see cref="ToolFrame.Status"/>).</summary>
+    public virtual ValueTask<bool> ToolAsync(ToolFrame tool, CancellationToken cancellationToken) => Continue;
+
+    /// <summary>
+    /// The agent ended the call (its <c>end_call</c> tool), after the reply's end and its goodbye. A writer that can end
+    /// its transport does so and returns false, which ends the consumer's run; the default carries on.
+    /// </summary>
+    public virtual ValueTask<bool> EndCallAsync(EndCallFrame endCall, CancellationToken cancellationToken) => Continue;
 
     /// <summary>Nothing more is ready right now: push what was written to the listener.</summary>
     public virtual ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;

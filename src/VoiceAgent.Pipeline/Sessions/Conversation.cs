@@ -13,6 +13,7 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
     private readonly List<ChatMessage> _history = [.. history ?? []];
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly System.Text.StringBuilder _sent = new();
+    private readonly List<ChatMessage> _tools = [];
     private TurnId _replyTurn = TurnId.None;
     private string _replyUserText = "";
     private CompletedTurn? _closedEarly;
@@ -69,6 +70,19 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
             _replyTurn = turn;
             _replyUserText = userText;
             _sent.Clear();
+            _tools.Clear();
+        }
+    }
+
+    /// <summary>The tool calls and results of the reply of <paramref name="turn"/>, kept for history when the reply ends.</summary>
+    public void ToolMessages(TurnId turn, IEnumerable<ChatMessage> messages)
+    {
+        lock (_gate)
+        {
+            if (turn == _replyTurn)
+            {
+                _tools.AddRange(messages);
+            }
         }
     }
 
@@ -103,14 +117,18 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
     {
         var turn = _replyTurn;
         var assistant = _sent.ToString().Trim();
+        var now = _time.GetUtcNow();
         _history.Add(new ChatMessage(ChatRole.User, _replyUserText));
+        _history.AddRange(_tools);
         if (assistant.Length > 0)
         {
             _history.Add(new ChatMessage(ChatRole.Assistant, assistant));
         }
 
+        var tools = ToolHistory.ToStored(_tools, now);
         _replyTurn = TurnId.None;
         _sent.Clear();
-        return new CompletedTurn(turn.Value, _replyUserText, assistant, interrupted, _time.GetUtcNow());
+        _tools.Clear();
+        return new CompletedTurn(turn.Value, _replyUserText, assistant, interrupted, now) { ToolMessages = tools };
     }
 }

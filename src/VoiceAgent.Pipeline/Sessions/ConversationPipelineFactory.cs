@@ -28,7 +28,9 @@ public sealed class ConversationPipelineFactory(
     ILoggerFactory loggers,
     TimeProvider? time = null,
     PipelineMetrics? metrics = null,
-    ITurnDetectorFactory? turnDetectors = null)
+    ITurnDetectorFactory? turnDetectors = null,
+    IToolCatalog? toolCatalog = null,
+    IOptions<ToolsOptions>? toolOptions = null)
 {
     // Link capacities, in frames. Every link waits when full (nothing is dropped); a slow consumer slows its producer.
     private const int AudioInCapacity = 64;      // input chunks of up to 1 s each
@@ -59,7 +61,7 @@ public sealed class ConversationPipelineFactory(
         [
             new("vad", new VadStage(vad, resamplers, o.Vad, turns, timeline, detector, interruptions).RunAsync, AudioInCapacity),
             new("asr", new AsrStage(asr, timeline, new SpeechToTextOptions { SpeechSampleRate = VadStage.SampleRate }, loggers.CreateLogger<AsrStage>(), transcript).RunAsync, SpeechCapacity),
-            new("llm", new LlmStage(llm, turns, timeline, o.Llm, conversation, loggers.CreateLogger<LlmStage>()).RunAsync, TextCapacity),
+            new("llm", new LlmStage(llm, turns, timeline, o.Llm, conversation, loggers.CreateLogger<LlmStage>(), Tools(speaks: true)).RunAsync, TextCapacity),
             new("splitter", new SentenceSplitterStage(turns, o.Splitter).RunAsync, TextCapacity),
             new("tts", new TtsStage(tts, turns, timeline, o.Output, resamplers, () => speech, loggers.CreateLogger<TtsStage>()).RunAsync, SentenceCapacity),
         ];
@@ -88,7 +90,7 @@ public sealed class ConversationPipelineFactory(
         var turns = new TurnManager(cts.Token, _time);
         var timeline = Timeline();
         var o = options.Value;
-        var llmStage = new StageLink("llm", new LlmStage(llm, turns, timeline, o.Llm, null, loggers.CreateLogger<LlmStage>()).RunAsync, 4);
+        var llmStage = new StageLink("llm", new LlmStage(llm, turns, timeline, o.Llm, null, loggers.CreateLogger<LlmStage>(), Tools(withAudio)).RunAsync, 4);
         if (!withAudio)
         {
             return StageChain.Start([llmStage], TextCapacity, turns, timeline, cts, _time);
@@ -108,6 +110,9 @@ public sealed class ConversationPipelineFactory(
 
         return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts, _time);
     }
+
+    private LlmTools? Tools(bool speaks) =>
+        toolCatalog is null ? null : new LlmTools(toolCatalog, toolOptions?.Value ?? new ToolsOptions(), _time, speaks);
 
     private TurnTimeline Timeline()
     {

@@ -7,13 +7,16 @@ public sealed record StoredMessage(string Role, string Text, DateTimeOffset Crea
 
     public const string AssistantRole = "assistant";
 
-    /// <summary>The messages a finished turn adds: the user's, then the assistant's unless nothing was heard (as <see cref="Conversation"/> does).</summary>
+    /// <summary>The messages a finished turn adds: the user's, its tool messages, then the assistant's unless nothing was heard (as <see cref="Conversation"/> does).</summary>
     public static IReadOnlyList<StoredMessage> FromTurn(CompletedTurn turn)
     {
         ArgumentNullException.ThrowIfNull(turn);
-        var user = new StoredMessage(UserRole, turn.UserText, turn.CompletedAt);
-        return turn.AssistantText.Length == 0
-            ? [user]
-            : [user, new StoredMessage(AssistantRole, turn.AssistantText, turn.CompletedAt, turn.Interrupted)];
+        List<StoredMessage> messages = [new StoredMessage(UserRole, turn.UserText, turn.CompletedAt), .. turn.ToolMessages];
+        if (turn.AssistantText.Length > 0)
+        {
+            messages.Add(new StoredMessage(AssistantRole, turn.AssistantText, turn.CompletedAt, turn.Interrupted));
+        }
+
+        return messages;
     }
 }

@@ -7,5 +7,5 @@ public sealed record StoredSession(string SessionId, SessionSettings Settings, I
 {
     /// <summary>The history as chat messages, the form <see cref="Conversation"/> is built from.</summary>
     public List<ChatMessage> ToChatMessages() =>
-        [.. Messages.Select(m => new ChatMessage(m.Role == StoredMessage.AssistantRole ? ChatRole.Assistant : ChatRole.User, m.Text))];
+        [.. Messages.Select(ToolHistory.ToChat)];
 }

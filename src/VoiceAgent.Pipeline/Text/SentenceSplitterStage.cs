@@ -31,6 +31,11 @@ public sealed class SentenceSplitterStage(TurnManager turns, SentenceSplitterOpt
                 reply.StartIfNew(text.Turn);
                 sentences.Clear();
                 reply.Append(text.Text, sentences);
+                if (text.Flush)
+                {
+                    sentences.AddRange(reply.Flush());
+                }
+
                 foreach (var s in sentences)
                 {
                     await output.WriteAsync(reply.ToFrame(text.Turn, s), cancellationToken);

@@ -18,6 +18,7 @@ public sealed class TurnTimeline(TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<(long Turn, TurnMilestone Milestone), long> _marks = new();
+    private readonly ConcurrentDictionary<long, long> _tools = new();
 
     /// <summary>Raised the first time a milestone is reached, with its latency from the start of the turn (for metrics).</summary>
     public event Action<TurnMilestone, TimeSpan>? Reached;
@@ -40,6 +41,12 @@ public sealed class TurnTimeline(TimeProvider? time = null)
             ? _time.GetElapsedTime(start, at)
             : null;
 
+    /// <summary>Adds time the turn spent waiting for tools (reported beside the milestones).</summary>
+    public void ToolTime(TurnId turn, TimeSpan spent) => _tools.AddOrUpdate(turn.Value, spent.Ticks, (_, t) => t + spent.Ticks);
+
+    /// <summary>How long the turn waited for tools, or null when it called none.</summary>
+    public TimeSpan? ToolTime(TurnId turn) => _tools.TryGetValue(turn.Value, out var ticks) ? TimeSpan.FromTicks(ticks) : null;
+
     /// <summary>Forgets a finished turn so a long call does not accumulate marks.</summary>
     public void Forget(TurnId turn)
     {
@@ -47,5 +54,7 @@ public sealed class TurnTimeline(TimeProvider? time = null)
         {
             _marks.TryRemove((turn.Value, m), out _);
         }
+
+        _tools.TryRemove(turn.Value, out _);
     }
 }

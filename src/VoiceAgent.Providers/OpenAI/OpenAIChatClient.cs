@@ -2,88 +2,74 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using global::OpenAI;
-using Sdk = global::OpenAI.Chat;
 
 namespace VoiceAgent.Providers.OpenAI;
 
-/// <summary>Chat completions (streaming and not) from any OpenAI-compatible server, through the official OpenAI SDK.</summary>
+/// <summary>Chat completions (streaming and not) from any OpenAI-compatible server, through Microsoft.Extensions.AI's own OpenAI adapter.</summary>
 /// <remarks>
-/// No retries or timeouts beyond the SDK's network timeout here: <see cref="ResilientChatClient"/> adds them.
-/// Streaming yields only updates that carry something (text, finish reason, usage): the role-only first chunk is
-/// dropped, so the first update is the first token and a resilience layer can still retry before it.
-/// The SDK asks for <c>stream_options.include_usage</c>, so usage arrives in the final chunk where the server supports it.
+/// The adapter (<c>AsIChatClient()</c>) does the mapping, tool calls included; this thin layer adds what the project relies on:
+/// streaming yields only updates that carry something (the role-only first chunk is dropped, so the first update is the
+/// first token or tool call and <see cref="ResilientChatClient"/> can still retry before it); a body that is not the JSON
+/// expected becomes an <see cref="InvalidDataException"/> naming the engine; a stream without a finish reason is a cut
+/// reply (<see cref="IOException"/>); and <see cref="ChatOptions.ModelId"/> picks the model per request.
+/// No retries or timeouts here beyond the SDK's network timeout.
 /// </remarks>
-public sealed class OpenAIChatClient : IChatClient
+public sealed class OpenAIChatClient : DelegatingChatClient
 {
     private readonly OpenAIClient _client;
     private readonly string _model;
     private readonly string _name;
-    private readonly ChatClientMetadata _metadata;
 
     public OpenAIChatClient(OpenAIEngineOptions options)
+        : this(Validated(options), OpenAIClientBuilder.Create(options))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.ThrowIfInvalid("OpenAIEngineOptions");
-        _client = OpenAIClientBuilder.Create(options);
-        _model = options.Model;
-        _name = options.Name;
-        _metadata = new ChatClientMetadata("openai", new Uri(options.BaseUrl), options.Model);
     }
 
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    private OpenAIChatClient(OpenAIEngineOptions options, OpenAIClient client)
+        : base(client.GetChatClient(options.Model).AsIChatClient())
+    {
+        _client = client;
+        _model = options.Model;
+        _name = options.Name;
+    }
+
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var client = _client.GetChatClient(options?.ModelId ?? _model);
-        Sdk.ChatCompletion completion;
         try
         {
-            completion = (await client.CompleteChatAsync(OpenAIChatMessages.ToSdk(messages), OpenAIChatMessages.ToSdk(options), cancellationToken)).Value;
+            return await For(options).GetResponseAsync(messages, options, cancellationToken);
         }
         catch (Exception ex) when (IsMalformed(ex))
         {
             throw Malformed(ex);
         }
-
-        var text = string.Concat(completion.Content.Where(p => p.Kind == Sdk.ChatMessageContentPartKind.Text).Select(p => p.Text));
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, text))
-        {
-            ResponseId = completion.Id,
-            ModelId = completion.Model,
-            CreatedAt = completion.CreatedAt,
-            FinishReason = OpenAIChatMessages.ToFinishReason(completion.FinishReason),
-            Usage = OpenAIChatMessages.ToUsage(completion.Usage)?.Details,
-            RawRepresentation = completion,
-        };
     }
 
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var client = _client.GetChatClient(options?.ModelId ?? _model);
-        var updates = client.CompleteChatStreamingAsync(OpenAIChatMessages.ToSdk(messages), OpenAIChatMessages.ToSdk(options), cancellationToken);
-        await using var e = updates.GetAsyncEnumerator(cancellationToken);
+        await using var e = For(options).GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         var finished = false;
         while (true)
         {
-            Sdk.StreamingChatCompletionUpdate u;
             try
             {
                 if (!await e.MoveNextAsync())
                 {
                     break;
                 }
-
-                u = e.Current;
             }
             catch (Exception ex) when (IsMalformed(ex))
             {
                 throw Malformed(ex);
             }
 
-            if (ToUpdate(u) is { } update)
+            var update = e.Current;
+            finished |= update.FinishReason is not null;
+            if (update.FinishReason is not null || update.Contents.Any(Carries))
             {
-                finished |= update.FinishReason is not null;
                 yield return update;
             }
         }
@@ -96,51 +82,19 @@ public sealed class OpenAIChatClient : IChatClient
         }
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null)
+    private static OpenAIEngineOptions Validated(OpenAIEngineOptions options)
     {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType == typeof(ChatClientMetadata) ? _metadata
-            : serviceType.IsInstanceOfType(this) ? this
-            : null;
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid("OpenAIEngineOptions");
+        return options;
     }
 
-    public void Dispose()
-    {
-    }
+    private static bool Carries(AIContent content) => content is not TextContent { Text.Length: 0 };
 
-    private static ChatResponseUpdate? ToUpdate(Sdk.StreamingChatCompletionUpdate u)
-    {
-        var contents = new List<AIContent>();
-        foreach (var part in u.ContentUpdate)
-        {
-            if (part.Kind == Sdk.ChatMessageContentPartKind.Text && !string.IsNullOrEmpty(part.Text))
-            {
-                contents.Add(new TextContent(part.Text));
-            }
-        }
-
-        if (OpenAIChatMessages.ToUsage(u.Usage) is { } usage)
-        {
-            contents.Add(usage);
-        }
-
-        var finish = OpenAIChatMessages.ToFinishReason(u.FinishReason);
-        if (contents.Count == 0 && finish is null)
-        {
-            return null;
-        }
-
-        return new ChatResponseUpdate(ChatRole.Assistant, contents)
-        {
-            ResponseId = u.CompletionId,
-            MessageId = u.CompletionId,
-            ModelId = u.Model,
-            CreatedAt = u.CreatedAt,
-            FinishReason = finish,
-            RawRepresentation = u,
-        };
-    }
+    // The SDK binds a chat client to one model; a request naming another gets a client of its own (cheap: it shares the
+    // pipeline), not a cache keyed by whatever model names callers send.
+    private IChatClient For(ChatOptions? options) =>
+        options?.ModelId is { Length: > 0 } model && model != _model ? _client.GetChatClient(model).AsIChatClient() : InnerClient;
 
     // What System.Text.Json and the SDK's model readers throw on a body that is not the JSON they expect.
     private static bool IsMalformed(Exception ex) => ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException;

@@ -10,6 +10,9 @@ internal sealed record RecordedRequest(string Method, string Path, IReadOnlyDict
 {
     public string BodyText => Encoding.UTF8.GetString(Body);
 
+    /// <summary>The URL's query, with its leading '?' (empty when none).</summary>
+    public string Query { get; init; } = "";
+
     public string? Header(string name) => Headers.TryGetValue(name, out var v) ? v : null;
 }
 
@@ -99,7 +102,7 @@ internal sealed class FakeOpenAIServer : IAsyncDisposable
             using var body = new MemoryStream();
             await ctx.Request.InputStream.CopyToAsync(body);
             var headers = ctx.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => ctx.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
-            var request = new RecordedRequest(ctx.Request.HttpMethod, ctx.Request.Url!.AbsolutePath, headers, body.ToArray(), DateTimeOffset.UtcNow);
+            var request = new RecordedRequest(ctx.Request.HttpMethod, ctx.Request.Url!.AbsolutePath, headers, body.ToArray(), DateTimeOffset.UtcNow) { Query = ctx.Request.Url.Query };
             Requests.Enqueue(request);
             var handler = _script.TryDequeue(out var scripted) ? scripted : DefaultHandler;
             await handler(ctx, request);

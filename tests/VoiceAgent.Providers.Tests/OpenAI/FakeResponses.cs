@@ -72,6 +72,47 @@ internal static class FakeResponses
         ctx.Response.Close();
     };
 
+    /// <summary>
+    /// A tool call streamed exactly as OpenAI does: a role chunk, a chunk with the call's id and name, the arguments in
+    /// pieces, then finish_reason "tool_calls", a usage chunk and [DONE]. <paramref name="text"/> comes first when given.
+    /// </summary>
+    public static Func<HttpListenerContext, RecordedRequest, Task> ToolCallStream(string callId, string name, string[] argumentPieces, string? text = null) => async (ctx, _) =>
+    {
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "text/event-stream";
+        ctx.Response.SendChunked = true;
+        var output = ctx.Response.OutputStream;
+        await SendAsync(output, Chunk(new { role = "assistant", content = "" }, null));
+        if (text is not null)
+        {
+            await SendAsync(output, Chunk(new { content = text }, null));
+        }
+
+        await SendAsync(output, Chunk(new { tool_calls = new[] { new { index = 0, id = callId, type = "function", function = new { name, arguments = "" } } } }, null));
+        foreach (var piece in argumentPieces)
+        {
+            await SendAsync(output, Chunk(new { tool_calls = new[] { new { index = 0, function = new { arguments = piece } } } }, null));
+        }
+
+        await SendAsync(output, Chunk(new { }, "tool_calls"));
+        await SendAsync(output, JsonSerializer.Serialize(new
+        {
+            id = "chatcmpl-1", @object = "chat.completion.chunk", created = 1_700_000_000, model = "test-model", choices = Array.Empty<object>(),
+            usage = new { prompt_tokens = 7, completion_tokens = 5, total_tokens = 12 },
+        }));
+        await SendAsync(output, "[DONE]");
+        ctx.Response.Close();
+    };
+
+    /// <summary>The content of the last message of a chat request, and its role.</summary>
+    public static (string Role, string Content) LastMessage(RecordedRequest request)
+    {
+        using var doc = JsonDocument.Parse(request.Body);
+        var last = doc.RootElement.GetProperty("messages").EnumerateArray().Last();
+        var content = last.TryGetProperty("content", out var c) ? c.ValueKind == JsonValueKind.String ? c.GetString()! : c.GetRawText() : "";
+        return (last.GetProperty("role").GetString()!, content);
+    }
+
     public static Func<HttpListenerContext, RecordedRequest, Task> Garbage(string contentType, string body) => async (ctx, _) =>
     {
         ctx.Response.StatusCode = 200;

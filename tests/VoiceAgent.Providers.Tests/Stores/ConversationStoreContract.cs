@@ -11,7 +11,7 @@ public abstract partial class ConversationStoreContract : IAsyncLifetime
 {
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 15, 7, 0, TimeSpan.Zero);
+    protected static readonly DateTimeOffset T0 = new(2026, 11, 21, 15, 7, 0, TimeSpan.Zero);
 
     private readonly string _prefix = Guid.NewGuid().ToString("N")[..12];
     private readonly List<IConversationStore> _opened = [];

@@ -52,6 +52,31 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase database) : ICla
         (await ScalarAsync("SELECT max(version) FROM schema_version")).ShouldBe(2);
         (await ScalarAsync("SELECT count(*) FROM turns WHERE session_id = 'old-2'")).ShouldBe(0L); // deleted with its session
         (await ScalarAsync("SELECT count(*) FROM sessions WHERE tenant IS NULL")).ShouldBe(0L);
+        (await ScalarAsync("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'turns' AND column_name = 'tool_messages'")).ShouldBe(1L);
+    }
+
+    [PostgresFact]
+    public async Task A_version_2_database_without_tool_messages_gets_the_column_in_place_and_keeps_its_turns()
+    {
+        // Its own schema in the class's database, so the version-1 test's tables are not in the way.
+        await ExecuteAsync("CREATE SCHEMA v2_without_tools");
+        var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = "v2_without_tools" }.ConnectionString;
+        await ExecuteAsync("SET search_path TO v2_without_tools; " + Version2Stores.Postgres);
+        var alice = new TenantId("alice-app");
+        await using (var store = new PostgresConversationStore(new PostgresStoreOptions { ConnectionString = connectionString }, existingRowsOwner: new TenantId("someone-else")))
+        {
+            await store.InitializeAsync().WaitAsync(Timeout);
+            var at = new DateTimeOffset(2026, 11, 20, 10, 0, 5, TimeSpan.Zero);
+            var tools = new[] { new StoredMessage(ToolHistory.ResultRole, """{"Id":"c","Result":"12:00"}""", at) };
+            await store.ForTenant(alice).AppendTurnAsync("v2", new CompletedTurn(2, "time?", "Noon.", false, at) { ToolMessages = tools }).WaitAsync(Timeout);
+
+            var session = (await store.ForTenant(alice).GetAsync("v2").WaitAsync(Timeout)).ShouldNotBeNull();
+            session.Messages.Select(m => (m.Role, m.Text)).ShouldBe(
+                [("user", "before tools"), ("assistant", "plain answer"), ("user", "time?"), (ToolHistory.ResultRole, tools[0].Text), ("assistant", "Noon.")]);
+        }
+
+        (await ScalarAsync("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'v2_without_tools' AND table_name = 'turns' AND column_name = 'tool_messages'")).ShouldBe(1L);
+        (await ScalarAsync("SELECT max(version) FROM v2_without_tools.schema_version")).ShouldBe(2);
     }
 
     private PostgresConversationStore Open(TenantId owner) =>

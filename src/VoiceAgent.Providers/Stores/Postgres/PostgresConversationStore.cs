@@ -90,7 +90,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         await using var batch = _db.DataSource.CreateBatch();
         batch.BatchCommands.Add(Command("SELECT settings::text, created_at FROM sessions WHERE tenant = $1 AND session_id = $2", sessionId));
         batch.BatchCommands.Add(Command(
-            "SELECT user_text, assistant_text, interrupted, completed_at FROM turns WHERE tenant = $1 AND session_id = $2 ORDER BY id", sessionId));
+            "SELECT user_text, assistant_text, interrupted, completed_at, tool_messages FROM turns WHERE tenant = $1 AND session_id = $2 ORDER BY id", sessionId));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -103,7 +103,11 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         var messages = new List<StoredMessage>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var turn = new CompletedTurn(0, reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetFieldValue<DateTimeOffset>(3));
+            var at = reader.GetFieldValue<DateTimeOffset>(3);
+            var turn = new CompletedTurn(0, reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), at)
+            {
+                ToolMessages = ToolMessagesJson.Deserialize(reader.IsDBNull(4) ? null : reader.GetString(4), at),
+            };
             messages.AddRange(StoredMessage.FromTurn(turn));
         }
 
@@ -132,8 +136,8 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         SessionIdFormat.Validate(sessionId, nameof(sessionId));
         EnsureInitialized();
         await using var command = _db.DataSource.CreateCommand("""
-            INSERT INTO turns (tenant, session_id, turn_id, completed_at, user_text, assistant_text, interrupted)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO turns (tenant, session_id, turn_id, completed_at, user_text, assistant_text, interrupted, tool_messages)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (tenant, session_id, turn_id, completed_at) DO NOTHING
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = Tenant.Value });
@@ -143,6 +147,7 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         command.Parameters.Add(new NpgsqlParameter { Value = turn.UserText });
         command.Parameters.Add(new NpgsqlParameter { Value = turn.AssistantText });
         command.Parameters.Add(new NpgsqlParameter { Value = turn.Interrupted });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)ToolMessagesJson.Serialize(turn.ToolMessages) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
         try
         {
             // Returns after the commit: with synchronous_commit on (the server default), the turn is on disk.

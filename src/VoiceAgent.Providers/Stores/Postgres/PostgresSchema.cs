@@ -14,6 +14,8 @@ internal static class PostgresSchema
     // One row per turn: a turn is one atomic INSERT, and the unique key is the idempotency key of AppendTurnAsync.
     // Every row carries its owner (version 2): sessions are keyed by (tenant, session_id).
     // Concurrent CREATE TABLE IF NOT EXISTS can still fail on the catalog's unique index, hence the lock.
+    // tool_messages (the turn's tool calls and results, JSON; null without tools) is also added in place, for databases
+    // (version 1 being upgraded, or version 2) made before it existed.
     private const string CreateTables = """
         CREATE TABLE IF NOT EXISTS schema_version (
             version integer PRIMARY KEY,
@@ -33,9 +35,11 @@ internal static class PostgresSchema
             user_text text NOT NULL,
             assistant_text text NOT NULL,
             interrupted boolean NOT NULL,
+            tool_messages jsonb,
             FOREIGN KEY (tenant, session_id) REFERENCES sessions (tenant, session_id) ON DELETE CASCADE,
             UNIQUE (tenant, session_id, turn_id, completed_at));
         CREATE INDEX IF NOT EXISTS turns_by_tenant_session ON turns (tenant, session_id, id);
+        ALTER TABLE turns ADD COLUMN IF NOT EXISTS tool_messages jsonb;
         """;
 
     // A version-1 database: sessions has no owner column.

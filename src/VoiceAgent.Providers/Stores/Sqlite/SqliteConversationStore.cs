@@ -118,7 +118,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         command.Transaction = transaction;
         command.CommandText = """
             SELECT settings, created_at_us FROM sessions WHERE tenant = $tenant AND session_id = $id;
-            SELECT user_text, assistant_text, interrupted, completed_at_us FROM turns WHERE tenant = $tenant AND session_id = $id ORDER BY id;
+            SELECT user_text, assistant_text, interrupted, completed_at_us, tool_messages FROM turns WHERE tenant = $tenant AND session_id = $id ORDER BY id;
             """;
         command.Parameters.AddWithValue("$tenant", Tenant.Value);
         command.Parameters.AddWithValue("$id", sessionId);
@@ -134,7 +134,11 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         var messages = new List<StoredMessage>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var turn = new CompletedTurn(0, reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), SqliteSchema.FromMicroseconds(reader.GetInt64(3)));
+            var at = SqliteSchema.FromMicroseconds(reader.GetInt64(3));
+            var turn = new CompletedTurn(0, reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), at)
+            {
+                ToolMessages = ToolMessagesJson.Deserialize(reader.IsDBNull(4) ? null : reader.GetString(4), at),
+            };
             messages.AddRange(StoredMessage.FromTurn(turn));
         }
 
@@ -165,8 +169,8 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         {
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO turns (tenant, session_id, turn_id, completed_at_us, user_text, assistant_text, interrupted)
-                VALUES ($tenant, $id, $turn, $at, $user, $assistant, $interrupted)
+                INSERT INTO turns (tenant, session_id, turn_id, completed_at_us, user_text, assistant_text, interrupted, tool_messages)
+                VALUES ($tenant, $id, $turn, $at, $user, $assistant, $interrupted, $tools)
                 ON CONFLICT (tenant, session_id, turn_id, completed_at_us) DO NOTHING;
                 """;
             command.Parameters.AddWithValue("$tenant", Tenant.Value);
@@ -176,6 +180,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             command.Parameters.AddWithValue("$user", turn.UserText);
             command.Parameters.AddWithValue("$assistant", turn.AssistantText);
             command.Parameters.AddWithValue("$interrupted", turn.Interrupted);
+            command.Parameters.AddWithValue("$tools", (object?)ToolMessagesJson.Serialize(turn.ToolMessages) ?? DBNull.Value);
             try
             {
                 return await command.ExecuteNonQueryAsync(ct);

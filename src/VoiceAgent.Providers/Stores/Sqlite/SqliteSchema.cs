@@ -12,7 +12,8 @@ internal static class SqliteSchema
     // One row per turn rather than per message: a turn is then written by one atomic INSERT, and the unique key is
     // exactly the idempotency key of AppendTurnAsync. Times are UTC microseconds since the Unix epoch, the precision
     // PostgreSQL keeps, so both stores treat the same CompletedAt alike. Every row carries its owner (version 2):
-    // sessions are keyed by (tenant, session_id), so two tenants' sessions of one id are two conversations.
+    // sessions are keyed by (tenant, session_id), so two tenants' sessions of one id are two conversations. tool_messages
+    // holds the turn's tool calls and results (JSON; null for a turn without tools).
     private const string CreateTables = """
         CREATE TABLE IF NOT EXISTS schema_version (
             version INTEGER PRIMARY KEY,
@@ -32,6 +33,7 @@ internal static class SqliteSchema
             user_text TEXT NOT NULL,
             assistant_text TEXT NOT NULL,
             interrupted INTEGER NOT NULL,
+            tool_messages TEXT,
             FOREIGN KEY (tenant, session_id) REFERENCES sessions (tenant, session_id) ON DELETE CASCADE,
             UNIQUE (tenant, session_id, turn_id, completed_at_us));
         CREATE INDEX IF NOT EXISTS turns_by_session ON turns (tenant, session_id, id);
@@ -58,10 +60,11 @@ internal static class SqliteSchema
             user_text TEXT NOT NULL,
             assistant_text TEXT NOT NULL,
             interrupted INTEGER NOT NULL,
+            tool_messages TEXT,
             FOREIGN KEY (tenant, session_id) REFERENCES sessions_v2 (tenant, session_id) ON DELETE CASCADE,
             UNIQUE (tenant, session_id, turn_id, completed_at_us));
-        INSERT INTO turns_v2 (id, tenant, session_id, turn_id, completed_at_us, user_text, assistant_text, interrupted)
-            SELECT id, $owner, session_id, turn_id, completed_at_us, user_text, assistant_text, interrupted FROM turns;
+        INSERT INTO turns_v2 (id, tenant, session_id, turn_id, completed_at_us, user_text, assistant_text, interrupted, tool_messages)
+            SELECT id, $owner, session_id, turn_id, completed_at_us, user_text, assistant_text, interrupted, tool_messages FROM turns;
         DROP TABLE turns;
         DROP TABLE sessions;
         ALTER TABLE sessions_v2 RENAME TO sessions;
@@ -106,6 +109,8 @@ internal static class SqliteSchema
             await using var transaction = connection.BeginTransaction(deferred: false);
             if (await NeedsOwnerColumnAsync(connection, transaction, cancellationToken))
             {
+                // The rebuild copies tool_messages: a version-1 file made before tool messages existed gets the column first.
+                await AddToolMessagesColumnAsync(connection, transaction, cancellationToken);
                 await using var migrate = connection.CreateCommand();
                 migrate.Transaction = transaction;
                 migrate.CommandText = MigrateFromVersion1;
@@ -121,6 +126,9 @@ internal static class SqliteSchema
                 create.Parameters.AddWithValue("$now", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
                 await create.ExecuteNonQueryAsync(cancellationToken);
             }
+
+            // A version-2 file made before tool messages existed gets the column in place.
+            await AddToolMessagesColumnAsync(connection, transaction, cancellationToken);
 
             await using (var check = connection.CreateCommand())
             {
@@ -151,6 +159,24 @@ internal static class SqliteSchema
                AND NOT EXISTS (SELECT 1 FROM pragma_table_info('sessions') WHERE name = 'tenant');
             """;
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
+    }
+
+    /// <summary>
+    /// Adds the nullable <c>tool_messages</c> column to an existing turns table that lacks it (SQLite has no ADD COLUMN
+    /// IF NOT EXISTS); rows written before it read as a turn without tool messages.
+    /// </summary>
+    private static async Task AddToolMessagesColumnAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'turns')
+               AND NOT EXISTS (SELECT 1 FROM pragma_table_info('turns') WHERE name = 'tool_messages');
+            """;
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1)
+        {
+            await ExecuteAsync(connection, transaction, "ALTER TABLE turns ADD COLUMN tool_messages TEXT;", cancellationToken);
+        }
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace VoiceAgent.Providers.Tools;
+
+/// <summary>Tool call metrics on the meter <c>VoiceAgent.Tools</c>: calls by tool and outcome, and their duration.</summary>
+/// <remarks>Share one instance per process (a singleton made with the host's <see cref="IMeterFactory"/>).</remarks>
+public sealed class ToolMetrics : IDisposable
+{
+    public const string MeterName = "VoiceAgent.Tools";
+
+    public const string Done = "done";
+
+    public const string Failed = "failed";
+
+    public const string Timeout = "timeout";
+
+    public const string Cancelled = "cancelled";
+
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly Counter<long> _calls;
+    private readonly Histogram<double> _duration;
+
+    public ToolMetrics(IMeterFactory? meterFactory = null)
+    {
+        _ownsMeter = meterFactory is null;
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _calls = _meter.CreateCounter<long>("voiceagent.tool.calls", description: "Tool calls by tool and outcome (done, failed, timeout, cancelled).");
+        _duration = _meter.CreateHistogram<double>("voiceagent.tool.duration", unit: "ms", description: "How long tool calls took.");
+    }
+
+    internal void Finished(string tool, string outcome, TimeSpan took)
+    {
+        var tags = new TagList { { "tool", tool }, { "outcome", outcome } };
+        _calls.Add(1, tags);
+        _duration.Record(took.TotalMilliseconds, tags);
+    }
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+}
