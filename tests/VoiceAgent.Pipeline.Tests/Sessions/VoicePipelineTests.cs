@@ -152,9 +152,10 @@ public class VoicePipelineTests
         options.Vad.BargeInMs = 240;
         options.Vad.EndSilenceMs = 450;
 
-        // Audio is fed faster than real time, and the scripted recogniser's words can lag on a busy machine: a wall-clock
-        // timeout must not turn a real interruption into a resumed reply here (InterruptionPolicyTests test the timeout).
-        options.Interruptions.FalseInterruptionTimeoutMs = 30_000;
+        // These tests drive the classic barge-in (BargeInMs of speech interrupts at once) with audio fed faster than real
+        // time. The pause-then-confirm policy is wall-clock and word based; InterruptionPolicyTests, PipelineOutputPauseTests
+        // and the real-host TurnTakingTests cover it.
+        options.Interruptions.Enabled = false;
         var factory = new ConversationPipelineFactory(new EnergyVad(), asr, llm, tts, new LinearResamplerFactory(), Options.Create(options), NullLoggerFactory.Instance);
         return (factory, asr, llm, tts);
     }
