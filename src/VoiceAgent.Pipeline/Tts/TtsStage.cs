@@ -46,6 +46,12 @@ public sealed partial class TtsStage(
                 }
 
                 var turnToken = turns.TokenFor(sentence.Turn);
+                if (turnToken.IsCancellationRequested)
+                {
+                    // The turn was cut off (a barge-in, or the listener left) with sentences still queued: none is spoken.
+                    break;
+                }
+
                 try
                 {
                     reply.Offset += await SpeakAsync(sentence, reply.Offset, output, turnToken);
