@@ -83,7 +83,10 @@ public static class TurnCases
         // The agent is still "speaking" if the audio it sent lasts beyond now plus the overlay (the client plays it in real time).
         var audioMs = call.Events.Where(e => e.Type == "audio" && e.At >= firstAudio.At).Sum(e => e.AudioBytes) / 32.0;
         var playedMs = Ms(firstAudio.At, Stopwatch.GetTimestamp());
-        if (audioMs < playedMs + overlay.Ms + 300)
+        // With the interruption policy on, a voice call paces agent audio (PlaybackLeadMs ahead of playback), so what was
+        // sent says little about what is left: a reply whose turn_end has not come yet is still being spoken.
+        var replying = !call.Events.Any(e => e.Type == "turn_end" && e.At > firstAudio.At);
+        if (!replying && audioMs < playedMs + overlay.Ms + 300)
         {
             return new CaseResult(category, part, label, Heard: false, Hit: false, Detail: $"reply too short ({audioMs:F0} ms): heard \"{call.Events.LastOrDefault(e => e.Type == "asr" && e.Final)?.Msg}\"");
         }
