@@ -34,7 +34,9 @@ public sealed class EngineOutageTests(ITestOutputHelper output)
         await using var call = await VoiceCallClient.ConnectAsync(host);
         var session = $"outage-{outage}";
         var question = TestAudio.FlitePcm("what is twelve times seven");
-        var silence = new byte[32 * 1200];
+        // Longer than the turn detector's longest wait (MaxEndSilenceMs, 2 s): sent unpaced, the recogniser's partial at the
+        // pause may still end on an open word ("twelve times …"), and no more audio follows to end the turn.
+        var silence = new byte[32 * 2500];
 
         // 1. Up: the remote model answers.
         var first = await AskAsync(call, session, question, silence, after: 0);
