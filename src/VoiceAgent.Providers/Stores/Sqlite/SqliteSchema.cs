@@ -9,33 +9,22 @@ internal static class SqliteSchema
 {
     public const int Version = 2;
 
+    // The version-2 tables, written once: created as they are on a new file, and rebuilt into from version 1.
+    private const string SessionsColumns = "tenant TEXT NOT NULL, session_id TEXT NOT NULL, settings TEXT NOT NULL, created_at_us INTEGER NOT NULL, PRIMARY KEY (tenant, session_id)";
+
+    private const string TurnsColumns = "id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, session_id TEXT NOT NULL, turn_id INTEGER NOT NULL, completed_at_us INTEGER NOT NULL, user_text TEXT NOT NULL, assistant_text TEXT NOT NULL, interrupted INTEGER NOT NULL, tool_messages TEXT";
+
     // One row per turn rather than per message: a turn is then written by one atomic INSERT, and the unique key is
     // exactly the idempotency key of AppendTurnAsync. Times are UTC microseconds since the Unix epoch, the precision
     // PostgreSQL keeps, so both stores treat the same CompletedAt alike. Every row carries its owner (version 2):
     // sessions are keyed by (tenant, session_id), so two tenants' sessions of one id are two conversations. tool_messages
     // holds the turn's tool calls and results (JSON; null for a turn without tools).
-    private const string CreateTables = """
+    private static readonly string CreateTables = $"""
         CREATE TABLE IF NOT EXISTS schema_version (
             version INTEGER PRIMARY KEY,
             applied_at TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS sessions (
-            tenant TEXT NOT NULL,
-            session_id TEXT NOT NULL,
-            settings TEXT NOT NULL,
-            created_at_us INTEGER NOT NULL,
-            PRIMARY KEY (tenant, session_id));
-        CREATE TABLE IF NOT EXISTS turns (
-            id INTEGER PRIMARY KEY,
-            tenant TEXT NOT NULL,
-            session_id TEXT NOT NULL,
-            turn_id INTEGER NOT NULL,
-            completed_at_us INTEGER NOT NULL,
-            user_text TEXT NOT NULL,
-            assistant_text TEXT NOT NULL,
-            interrupted INTEGER NOT NULL,
-            tool_messages TEXT,
-            FOREIGN KEY (tenant, session_id) REFERENCES sessions (tenant, session_id) ON DELETE CASCADE,
-            UNIQUE (tenant, session_id, turn_id, completed_at_us));
+        CREATE TABLE IF NOT EXISTS sessions ({SessionsColumns});
+        CREATE TABLE IF NOT EXISTS turns ({TurnsColumns}, {TurnsKeys("sessions")});
         CREATE INDEX IF NOT EXISTS turns_by_session ON turns (tenant, session_id, id);
         INSERT INTO schema_version (version, applied_at) VALUES ($version, $now) ON CONFLICT (version) DO NOTHING;
         """;
@@ -43,26 +32,10 @@ internal static class SqliteSchema
     // Version 1 had no owner column. SQLite cannot change a primary key in place, so both tables are rebuilt (the
     // documented way: new table, copy, drop, rename), with foreign keys off so dropping the old sessions does not
     // cascade into the turns being copied. Turn row ids are kept, so history order is unchanged.
-    private const string MigrateFromVersion1 = """
-        CREATE TABLE sessions_v2 (
-            tenant TEXT NOT NULL,
-            session_id TEXT NOT NULL,
-            settings TEXT NOT NULL,
-            created_at_us INTEGER NOT NULL,
-            PRIMARY KEY (tenant, session_id));
+    private static readonly string MigrateFromVersion1 = $"""
+        CREATE TABLE sessions_v2 ({SessionsColumns});
         INSERT INTO sessions_v2 (tenant, session_id, settings, created_at_us) SELECT $owner, session_id, settings, created_at_us FROM sessions;
-        CREATE TABLE turns_v2 (
-            id INTEGER PRIMARY KEY,
-            tenant TEXT NOT NULL,
-            session_id TEXT NOT NULL,
-            turn_id INTEGER NOT NULL,
-            completed_at_us INTEGER NOT NULL,
-            user_text TEXT NOT NULL,
-            assistant_text TEXT NOT NULL,
-            interrupted INTEGER NOT NULL,
-            tool_messages TEXT,
-            FOREIGN KEY (tenant, session_id) REFERENCES sessions_v2 (tenant, session_id) ON DELETE CASCADE,
-            UNIQUE (tenant, session_id, turn_id, completed_at_us));
+        CREATE TABLE turns_v2 ({TurnsColumns}, {TurnsKeys("sessions_v2")});
         INSERT INTO turns_v2 (id, tenant, session_id, turn_id, completed_at_us, user_text, assistant_text, interrupted, tool_messages)
             SELECT id, $owner, session_id, turn_id, completed_at_us, user_text, assistant_text, interrupted, tool_messages FROM turns;
         DROP TABLE turns;
@@ -70,6 +43,9 @@ internal static class SqliteSchema
         ALTER TABLE sessions_v2 RENAME TO sessions;
         ALTER TABLE turns_v2 RENAME TO turns;
         """;
+
+    private static string TurnsKeys(string sessionsTable) =>
+        $"FOREIGN KEY (tenant, session_id) REFERENCES {sessionsTable} (tenant, session_id) ON DELETE CASCADE, UNIQUE (tenant, session_id, turn_id, completed_at_us)";
 
     /// <summary>Settings that live on the connection, not in the file, so every connection needs them.</summary>
     public static void Configure(SqliteConnection connection, SqliteStoreOptions options)
