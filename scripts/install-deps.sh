@@ -14,6 +14,9 @@ if [ "$mode" = test ]; then
   # Speech for tests (flite, espeak-ng), audio conversion (sox), a real PostgreSQL for the store tests,
   # and a real browser for the voice-call page test (driven by node; see tests/browser).
   pkgs+=(flite espeak-ng sox postgresql chromium)
+  # Real human speech for the ASR accuracy benchmark (bench/ asr-accuracy): LibriVox readings and "go forward ten
+  # meters" from pocketsphinx-testdata, and the "front left"... recordings alsa-utils ships for speaker-test.
+  pkgs+=(pocketsphinx-testdata alsa-utils)
   # Any Node.js 18 or later will do; Debian's only when there is none (another packaging may own `node`).
   command -v node >/dev/null || pkgs+=(nodejs npm)
 fi

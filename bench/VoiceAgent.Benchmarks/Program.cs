@@ -10,6 +10,13 @@ if (args is ["asr-latency", ..])
     return;
 }
 
+// Embedded ASR word error rate per set, voice and audio path (generic, domain, picked): ... -- asr-accuracy [filter]
+if (args is ["asr-accuracy", ..])
+{
+    await AsrAccuracy.RunAsync(args.Length > 1 ? args[1] : null);
+    return;
+}
+
 // Conversation store append cost: dotnet run -c Release --project bench/VoiceAgent.Benchmarks -- store-append [appends] [folder]
 // (PostgreSQL too when VOICEAGENT_BENCH_POSTGRES holds a connection string)
 if (args is ["store-append", ..])

@@ -49,7 +49,12 @@ public static class EngineRegistration
         services.AddKeyedSingleton<IVoiceActivityDetectorFactory>(WebRtc, (sp, _) => sp.GetRequiredKeyedService<IVoiceActivityDetectorFactory>(Embedded));
         services.AddSingleton(sp => new SileroVadFactory(sp.GetRequiredService<IOptions<SileroVadOptions>>()));
         services.AddKeyedSingleton<IVoiceActivityDetectorFactory>(Silero, (sp, _) => sp.GetRequiredService<SileroVadFactory>());
-        services.AddKeyedSingleton<ISpeechToTextClient>(Embedded, (sp, _) => new PocketSphinxSpeechToTextClient(sp.GetRequiredService<IOptions<PocketSphinxOptions>>().Value, sp.GetRequiredService<IResamplerFactory>(), sp.GetRequiredService<EngineQueueMetrics>()));
+        services.AddSingleton(sp => new PocketSphinxSpeechToTextClient(sp.GetRequiredService<IOptions<PocketSphinxOptions>>().Value, sp.GetRequiredService<IResamplerFactory>(), sp.GetRequiredService<EngineQueueMetrics>()));
+        services.AddSingleton<PocketSphinxDomainModelBuilder>();
+        services.AddSingleton<PocketSphinxDomainModelUpdater>();
+
+        // The client comes with its domain model: the updater builds it before the first turn and on every change.
+        services.AddKeyedSingleton<ISpeechToTextClient>(Embedded, (sp, _) => sp.GetRequiredService<PocketSphinxDomainModelUpdater>().Client);
         services.AddKeyedSingleton<IChatClient>(Embedded, (sp, _) => new DialogueChatClient(sp.GetRequiredService<IOptions<DialogueOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton<ITextToSpeechClient>(Embedded, (sp, _) => new EspeakTextToSpeechClient(sp.GetRequiredService<IOptions<EspeakOptions>>().Value, sp.GetRequiredService<IResamplerFactory>(), sp.GetRequiredService<EngineQueueMetrics>()));
 

@@ -24,7 +24,7 @@ internal sealed partial class HelpSkill(bool hasFaq) : IDialogueSkill
     }
 
     [GeneratedRegex(@"^(help|help me|i need help|please help)$|\b(what can you do|what do you do|what are you able to do|what can i ask|what should i ask|how can you help|what are your (skills|abilities|features)|what (skills|features) do you have)\b")]
-    private static partial Regex EnglishHelp();
+    internal static partial Regex EnglishHelp();
 
     [GeneratedRegex("你能做什么|你会做什么|你会什么|你能干什么|你会干什么|你有什么功能|你有哪些功能|你可以做什么|你能帮我做什么|怎么用|帮助|^帮忙$")]
     private static partial Regex ChineseHelp();

@@ -39,10 +39,10 @@ internal sealed partial class HistorySkill : IDialogueSkill
     }
 
     [GeneratedRegex(@"\b(what did i (just )?(say|ask)|what was i (just )?saying|what was my last (question|message|sentence)|what did i tell you)\b")]
-    private static partial Regex EnglishWhatDidISay();
+    internal static partial Regex EnglishWhatDidISay();
 
     [GeneratedRegex(@"^(sorry )?((can|could|would) you )?(please )?(repeat that|repeat it|say that again|say it again|repeat yourself|repeat your last answer|repeat what you said|come again|pardon( me)?|what did you (just )?say|one more time|say again|again|repeat)( please)?$")]
-    private static partial Regex EnglishSayAgain();
+    internal static partial Regex EnglishSayAgain();
 
     [GeneratedRegex("我(刚才|刚刚|之前|上一句)?(说了|说的|问了|问的)(什么|啥)|我(刚才|刚刚)说什么")]
     private static partial Regex ChineseWhatDidISay();

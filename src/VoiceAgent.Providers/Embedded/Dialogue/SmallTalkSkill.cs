@@ -94,22 +94,22 @@ internal sealed partial class SmallTalkSkill : IDialogueSkill
     private static partial Regex CamelBoundary();
 
     [GeneratedRegex(@"^((hi|hello|hey) )?(how are you( doing)?( today)?|hows it going|how is it going|how do you do|whats up|how have you been|how are things)$")]
-    private static partial Regex EnglishHowAreYou();
+    internal static partial Regex EnglishHowAreYou();
 
     [GeneratedRegex(@"^((hi|hello|hey|hiya|howdy|greetings|good (morning|afternoon|evening|day))( there| everyone| all)? ?)+$")]
-    private static partial Regex EnglishGreeting();
+    internal static partial Regex EnglishGreeting();
 
     [GeneratedRegex(@"^((ok|okay|great|cool|perfect|nice|oh) )?(thank you|thanks|thank u|thx|many thanks|cheers)( (so much|very much|a lot|again))?$")]
-    private static partial Regex EnglishThanks();
+    internal static partial Regex EnglishThanks();
 
     [GeneratedRegex(@"^((ok|okay|alright|well|thank you|thanks) )*(goodbye|good bye|bye( bye)?|see you( later| soon)?|good night|farewell|talk to you later|have a (good|nice) (day|night|one))$")]
-    private static partial Regex EnglishGoodbye();
+    internal static partial Regex EnglishGoodbye();
 
     [GeneratedRegex(@"\b(who are you|what are you|whats your name|what is your name|tell me about yourself|introduce yourself)\b")]
-    private static partial Regex EnglishWhoAreYou();
+    internal static partial Regex EnglishWhoAreYou();
 
     [GeneratedRegex(@"\bare you (a |an )?(human|person|real|robot|bot|ai|machine|computer|chatgpt|artificial intelligence|language model)\b")]
-    private static partial Regex EnglishAreYouHuman();
+    internal static partial Regex EnglishAreYouHuman();
 
     [GeneratedRegex("[啊呀呢吧哦嗯啦嘛喔]")]
     private static partial Regex ChineseParticles();

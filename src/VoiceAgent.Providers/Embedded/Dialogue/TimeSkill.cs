@@ -55,10 +55,10 @@ internal sealed partial class TimeSkill : IDialogueSkill
     }
 
     [GeneratedRegex(@"\b(what time is it|whats the time|what is the time|what time it is|time is it|current time|time right now|tell me the time|know the time|have the time|the time now|time please)\b|^(what )?time$")]
-    private static partial Regex EnglishTime();
+    internal static partial Regex EnglishTime();
 
     [GeneratedRegex(@"\b(what day is (it|today)|which day is (it|today)|whats the date|what is the date|what date is it|the date today|todays date|date today|current date|tell me the date|whats today|what is today|what day of the week|what month is it|what year is it)\b|^(the )?date$")]
-    private static partial Regex EnglishDate();
+    internal static partial Regex EnglishDate();
 
     [GeneratedRegex("几点|现在时间|现在的时间|什么时间|几时了|时间是多少|报时")]
     private static partial Regex ChineseTime();

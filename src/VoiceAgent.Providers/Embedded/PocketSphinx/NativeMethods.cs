@@ -39,6 +39,13 @@ internal static partial class NativeMethods
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_free")]
     internal static partial int ps_free(nint decoder);
 
+    /// <summary>
+    /// Starts a new audio stream: resets the front end's noise estimate (spectral subtraction), which
+    /// <c>ps_start_utt</c> keeps, so without this one utterance's audio changes the next one's features.
+    /// </summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_start_stream")]
+    internal static partial int ps_start_stream(PocketSphinxDecoderHandle decoder);
+
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_start_utt")]
     internal static partial int ps_start_utt(PocketSphinxDecoderHandle decoder);
 
@@ -74,4 +81,35 @@ internal static partial class NativeMethods
     /// <summary>The word's first and last frame (100 frames a second with the default <c>-frate</c>).</summary>
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_frames")]
     internal static partial void ps_seg_frames(nint segment, out int startFrame, out int endFrame);
+
+    /// <summary>The decoder's feature computation (<c>feat_t*</c>), owned by the decoder; its CMN state lives inside it.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_feat")]
+    internal static partial nint ps_get_feat(PocketSphinxDecoderHandle decoder);
+
+    /// <summary>The decoder's config (decoder-owned; not retained).</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_config")]
+    internal static partial nint ps_get_config(PocketSphinxDecoderHandle decoder);
+
+    /// <summary>A feature front end (MFCC) with the decoder's own parameters; it retains <paramref name="config"/>.</summary>
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "fe_init_auto_r")]
+    internal static partial nint fe_init_auto_r(nint config);
+
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "fe_free")]
+    internal static partial int fe_free(nint frontEnd);
+
+    /// <summary>Resets the front end's noise estimate, like <see cref="ps_start_stream"/> does for a decoder's.</summary>
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "fe_start_stream")]
+    internal static partial void fe_start_stream(PocketSphinxFrontEndHandle frontEnd);
+
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "fe_start_utt")]
+    internal static partial int fe_start_utt(PocketSphinxFrontEndHandle frontEnd);
+
+    /// <summary>Cepstra of the samples: advances <paramref name="samples"/> and <paramref name="sampleCount"/> past what it used.</summary>
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "fe_process_frames")]
+    internal static unsafe partial int fe_process_frames(
+        PocketSphinxFrontEndHandle frontEnd, short** samples, nuint* sampleCount, float** cepstra, int* frameCount, int* frameIndex);
+
+    /// <summary>Flushes the last partial frame into <paramref name="cepstrum"/> (one vector); <paramref name="frameCount"/> says whether it did.</summary>
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "fe_end_utt")]
+    internal static unsafe partial int fe_end_utt(PocketSphinxFrontEndHandle frontEnd, float* cepstrum, int* frameCount);
 }

@@ -14,10 +14,26 @@ internal sealed class PocketSphinxDecoder : IDisposable
     // documented as thread-safe. Creation is rare (a pool fills once), so the cost is nil. Immutable reference.
     private static readonly Lock CreationLock = new();
 
+    /// <summary>
+    /// Audio a call's first turn is decoded with a provisional mean before it restarts (500 ms at 16 kHz): nothing is
+    /// held back, the partials flow from the first chunk, and at this point the utterance is decoded again from its
+    /// start with the mean of these samples (a cost paid once, while the user is still speaking, not at end of turn).
+    /// </summary>
+    internal const int RestartSamples = 8_000;
+
     private readonly PocketSphinxDecoderHandle _handle;
+    private readonly PocketSphinxCepstralMean _cmn;
+    private readonly PocketSphinxFrontEndHandle _frontEnd;
+    private readonly List<short> _held = [];
+    private bool _restartPending;
     private int _busy;
 
-    private PocketSphinxDecoder(PocketSphinxDecoderHandle handle) => _handle = handle;
+    private PocketSphinxDecoder(PocketSphinxDecoderHandle handle, PocketSphinxCepstralMean cmn, PocketSphinxFrontEndHandle frontEnd)
+    {
+        _handle = handle;
+        _cmn = cmn;
+        _frontEnd = frontEnd;
+    }
 
     /// <summary>True between <see cref="StartUtterance"/> and <see cref="EndUtterance"/> or <see cref="Abandon"/>.</summary>
     public bool InUtterance { get; private set; }
@@ -34,16 +50,46 @@ internal sealed class PocketSphinxDecoder : IDisposable
             // fcloses a global FILE* on every ps_init) cannot race with another decoder writing its log.
             NativeMethods.err_set_logfp(nint.Zero);
             using var config = PocketSphinxConfigHandle.Parse(options.ToArguments());
-            return new PocketSphinxDecoder(PocketSphinxDecoderHandle.Create(config));
+            var handle = PocketSphinxDecoderHandle.Create(config);
+            PocketSphinxFrontEndHandle? frontEnd = null;
+            try
+            {
+                var cmn = PocketSphinxCepstralMean.Attach(NativeMethods.ps_get_feat(handle), options.InitialCepstralMean());
+                frontEnd = PocketSphinxFrontEndHandle.Create(handle);
+                return new PocketSphinxDecoder(handle, cmn, frontEnd);
+            }
+            catch
+            {
+                frontEnd?.Dispose();
+                handle.Dispose();
+                throw;
+            }
         }
     }
 
-    public void StartUtterance()
+    /// <summary>
+    /// Starts an utterance normalised with <paramref name="callMean"/> (the running mean this call's earlier speech left),
+    /// or, without one, with the model's default until <see cref="RestartSamples"/> of its own audio can tell the
+    /// speaker's mean. Whatever this pooled decoder heard before (another caller's mean, noise estimate) is overwritten.
+    /// </summary>
+    public void StartUtterance(PocketSphinxCallMean? callMean = null)
     {
         Enter();
         try
         {
-            Check(NativeMethods.ps_start_utt(_handle), "ps_start_utt");
+            Begin();
+            _held.Clear();
+            if (callMean is { } seed)
+            {
+                _cmn.Set(seed.Mean, seed.Weight);
+                _restartPending = false;
+            }
+            else
+            {
+                _cmn.Reset();
+                _restartPending = true;
+            }
+
             InUtterance = true;
         }
         finally
@@ -53,16 +99,18 @@ internal sealed class PocketSphinxDecoder : IDisposable
     }
 
     /// <summary>Feeds 16 kHz samples and returns the current best hypothesis when <paramref name="wantHypothesis"/>.</summary>
-    public unsafe string? Process(ReadOnlySpan<short> samples, bool wantHypothesis)
+    public PocketSphinxHypothesis? Process(ReadOnlySpan<short> samples, bool wantHypothesis)
     {
         Enter();
         try
         {
-            if (!samples.IsEmpty)
+            Feed(samples);
+            if (_restartPending)
             {
-                fixed (short* p = samples)
+                _held.AddRange(samples);
+                if (_held.Count >= RestartSamples)
                 {
-                    Check(NativeMethods.ps_process_raw(_handle, p, (nuint)samples.Length, noSearch: 0, fullUtterance: 0), "ps_process_raw");
+                    Restart();
                 }
             }
 
@@ -74,13 +122,21 @@ internal sealed class PocketSphinxDecoder : IDisposable
         }
     }
 
-    /// <summary>Ends the utterance (the final search passes run here) and returns the final text, empty if none.</summary>
-    public string EndUtterance()
+    /// <summary>Ends the utterance (the final search passes run here) and returns the final text (empty if none) and its score.</summary>
+    public PocketSphinxHypothesis EndUtterance()
     {
         Enter();
         try
         {
             InUtterance = false;
+            if (_restartPending)
+            {
+                // A turn shorter than the restart point: decoded again with its own mean, as a full-utterance pass would.
+                Restart();
+            }
+
+            // Read before ps_end_utt, whose cmn_live_update decays the sums.
+            Mean = _cmn.Current();
             Check(NativeMethods.ps_end_utt(_handle), "ps_end_utt");
             return Hypothesis();
         }
@@ -147,12 +203,58 @@ internal sealed class PocketSphinxDecoder : IDisposable
         }
     }
 
-    public void Dispose() => _handle.Dispose();
-
-    private string Hypothesis()
+    public void Dispose()
     {
-        var p = NativeMethods.ps_get_hyp(_handle, out _);
-        return p == nint.Zero ? string.Empty : (Marshal.PtrToStringUTF8(p) ?? string.Empty).Trim();
+        // The front end holds a native reference on the decoder's config: free it first.
+        _frontEnd.Dispose();
+        _handle.Dispose();
+    }
+
+    /// <summary>The running cepstral mean at the end of the last utterance (what the call's next turn starts from).</summary>
+    public float[]? Mean { get; private set; }
+
+    private void Begin()
+    {
+        // ps_start_stream resets the front end's noise estimate, which would otherwise carry the last caller's noise.
+        Check(NativeMethods.ps_start_stream(_handle), "ps_start_stream");
+        Check(NativeMethods.ps_start_utt(_handle), "ps_start_utt");
+    }
+
+    /// <summary>Drops the provisional decode and decodes the held audio again from the start with its own mean.</summary>
+    private void Restart()
+    {
+        _restartPending = false;
+        Check(NativeMethods.ps_end_utt(_handle), "ps_end_utt");
+        Begin();
+        var held = CollectionsMarshal.AsSpan(_held);
+        _cmn.Reset();
+        _cmn.Seed(_frontEnd, held);
+        Feed(held);
+        _held.Clear();
+    }
+
+    private unsafe void Feed(ReadOnlySpan<short> samples)
+    {
+        if (samples.IsEmpty)
+        {
+            return;
+        }
+
+        fixed (short* p = samples)
+        {
+            Check(NativeMethods.ps_process_raw(_handle, p, (nuint)samples.Length, noSearch: 0, fullUtterance: 0), "ps_process_raw");
+        }
+
+        // The next chunk is normalised with the mean of this utterance so far, not the model's default.
+        _cmn.Refresh();
+    }
+
+    private PocketSphinxHypothesis Hypothesis()
+    {
+        var p = NativeMethods.ps_get_hyp(_handle, out var score);
+        return p == nint.Zero
+            ? new PocketSphinxHypothesis(string.Empty, int.MinValue)
+            : new PocketSphinxHypothesis((Marshal.PtrToStringUTF8(p) ?? string.Empty).Trim(), score);
     }
 
     private void Check(int result, string function)

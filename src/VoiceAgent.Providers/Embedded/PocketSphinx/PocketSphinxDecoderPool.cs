@@ -62,6 +62,23 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
         }
     }
 
+    /// <summary>Loads one decoder now and keeps it idle, so a model the library rejects fails here rather than in a turn.</summary>
+    public void Preload()
+    {
+        var decoder = _create();
+        Interlocked.Increment(ref _created);
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                _idle.Push(decoder);
+                return;
+            }
+        }
+
+        decoder.Dispose();
+    }
+
     /// <summary>Takes a decoder back; a faulted or unfinished one, or any after disposal, is freed instead.</summary>
     public void Return(PocketSphinxDecoder decoder)
     {

@@ -31,6 +31,19 @@ public sealed class PocketSphinxOptions
     /// <summary>The lattice best-path pass (<c>-bestpath</c>) at end of utterance.</summary>
     public bool Bestpath { get; set; } = true;
 
+    /// <summary>
+    /// A second search with a language model of the phrases the agent is meant to understand (the dialogue engine's own
+    /// phrases, the FAQ patterns and <see cref="Phrases"/>), built at start-up and whenever they change. The final text
+    /// comes from whichever of the two searches scores higher. On by default.
+    /// </summary>
+    public bool DomainModel { get; set; } = true;
+
+    /// <summary>Extra phrases for the domain model (whole sentences as people say them; case and punctuation do not matter).</summary>
+    public List<string> Phrases { get; set; } = [];
+
+    /// <summary>Where the domain model's files are written; a fresh temporary folder when empty.</summary>
+    public string? DomainModelDirectory { get; set; }
+
     /// <summary>Throws if the options cannot work; file existence is <see cref="PocketSphinxSpeechToTextClient.CheckAvailable"/>'s job.</summary>
     public void Validate()
     {
@@ -75,4 +88,41 @@ public sealed class PocketSphinxOptions
         args.AddRange(["-fwdflat", Fwdflat ? "yes" : "no", "-bestpath", Bestpath ? "yes" : "no"]);
         return args;
     }
+
+    /// <summary>The model's initial cepstral mean (<c>-cmninit</c> in its <c>feat.params</c>), or empty if it names none.</summary>
+    internal IReadOnlyList<float> InitialCepstralMean()
+    {
+        var featParams = Path.Combine(HmmPath, "feat.params");
+        if (!File.Exists(featParams))
+        {
+            return [];
+        }
+
+        foreach (var line in File.ReadLines(featParams))
+        {
+            var parts = line.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (parts is ["-cmninit", var values])
+            {
+                return values.Split(',').Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            }
+        }
+
+        return [];
+    }
+
+    /// <summary>A copy (later changes to this instance do not reach a client built from it).</summary>
+    internal PocketSphinxOptions Clone() => new()
+    {
+        HmmPath = HmmPath,
+        LanguageModelPath = LanguageModelPath,
+        DictionaryPath = DictionaryPath,
+        GrammarPath = GrammarPath,
+        KeywordsPath = KeywordsPath,
+        MaxDecoders = MaxDecoders,
+        Fwdflat = Fwdflat,
+        Bestpath = Bestpath,
+        DomainModel = DomainModel,
+        Phrases = [.. Phrases],
+        DomainModelDirectory = DomainModelDirectory,
+    };
 }

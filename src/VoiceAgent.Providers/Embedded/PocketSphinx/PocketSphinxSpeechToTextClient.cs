@@ -24,28 +24,61 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
     private const int ReadBufferBytes = 3_200;
 
     private readonly IResamplerFactory? _resamplerFactory;
+    private readonly PocketSphinxOptions _options;
     private readonly PocketSphinxDecoderPool _pool;
+    private DomainSearch? _domain;
+
+    // Per call: the running cepstral mean its last turn ended with. Keyed by the call's SpeechToTextOptions instance
+    // (the voice pipeline makes one per call; a transcription request makes its own), so it lives as long as the call
+    // and nothing of one call reaches another.
+    private readonly ConditionalWeakTable<SpeechToTextOptions, StrongBox<PocketSphinxCallMean?>> _callMeans = [];
     private readonly SpeechToTextClientMetadata _metadata = new("pocketsphinx", providerUri: null, defaultModelId: ModelId);
 
     /// <param name="options">Model paths and pool size; validated here, copied so later changes have no effect.</param>
     /// <param name="resamplerFactory">Needed only for input that is not 16 kHz.</param>
+    /// <param name="queueMetrics">Where waits for a free decoder are counted, if anywhere.</param>
     public PocketSphinxSpeechToTextClient(PocketSphinxOptions options, IResamplerFactory? resamplerFactory = null, EngineQueueMetrics? queueMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var snapshot = new PocketSphinxOptions
-        {
-            HmmPath = options.HmmPath,
-            LanguageModelPath = options.LanguageModelPath,
-            DictionaryPath = options.DictionaryPath,
-            GrammarPath = options.GrammarPath,
-            KeywordsPath = options.KeywordsPath,
-            MaxDecoders = options.MaxDecoders,
-            Fwdflat = options.Fwdflat,
-            Bestpath = options.Bestpath,
-        };
+        _options = options.Clone();
         _resamplerFactory = resamplerFactory;
-        _pool = new PocketSphinxDecoderPool(snapshot.MaxDecoders, () => PocketSphinxDecoder.Create(snapshot), queueMetrics);
+        _pool = new PocketSphinxDecoderPool(_options.MaxDecoders, () => PocketSphinxDecoder.Create(_options), queueMetrics);
+    }
+
+    /// <summary>The domain model in use (its second search), or null when there is none.</summary>
+    public PocketSphinxDomainModel? DomainModel => Volatile.Read(ref _domain)?.Model;
+
+    /// <summary>
+    /// Makes <paramref name="model"/> the second search of every utterance that starts from now on (null: generic only).
+    /// Utterances already running finish with the search they started with; the old model's decoders are freed as they come back.
+    /// </summary>
+    public void UseDomainModel(PocketSphinxDomainModel? model)
+    {
+        DomainSearch? next = null;
+        if (model is not null)
+        {
+            var options = _options.Clone();
+            options.LanguageModelPath = model.LanguageModelPath;
+            options.DictionaryPath = model.DictionaryPath;
+            options.GrammarPath = null;
+            options.KeywordsPath = null;
+
+            var pool = new PocketSphinxDecoderPool(options.MaxDecoders, () => PocketSphinxDecoder.Create(options));
+            try
+            {
+                pool.Preload();
+            }
+            catch
+            {
+                pool.Dispose();
+                throw;
+            }
+
+            next = new DomainSearch(model, pool);
+        }
+
+        Interlocked.Exchange(ref _domain, next)?.Pool.Dispose();
     }
 
     /// <summary>Decoders loaded so far (at most <see cref="PocketSphinxOptions.MaxDecoders"/>, unless some faulted).</summary>
@@ -104,11 +137,12 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        var text = utterance.End();
+        var text = await EndAsync(utterance, options).ConfigureAwait(false);
 
         // The words with their times ride along after the text (Text joins only the TextContent).
         return new SpeechToTextResponse([new TextContent(text), .. utterance.Words])
         {
+            AdditionalProperties = Details(utterance),
             ResponseId = NewResponseId(),
             ModelId = ModelId,
             StartTime = TimeSpan.Zero,
@@ -150,7 +184,9 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        yield return Update(SpeechToTextResponseUpdateKind.TextUpdated, utterance.End(), responseId, utterance);
+        var final = Update(SpeechToTextResponseUpdateKind.TextUpdated, await EndAsync(utterance, options).ConfigureAwait(false), responseId, utterance);
+        final.AdditionalProperties = Details(utterance);
+        yield return final;
         yield return Update(SpeechToTextResponseUpdateKind.SessionClose, null, responseId, utterance);
     }
 
@@ -164,7 +200,27 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
     }
 
     /// <summary>Frees idle decoders; utterances still running finish and free theirs.</summary>
-    public void Dispose() => _pool.Dispose();
+    public void Dispose()
+    {
+        _pool.Dispose();
+        Interlocked.Exchange(ref _domain, null)?.Pool.Dispose();
+    }
+
+    /// <summary>What each search heard, for callers comparing them (the accuracy benchmark): <c>generic</c>, and <c>domain</c> with a domain model.</summary>
+    private static AdditionalPropertiesDictionary? Details(PocketSphinxUtterance utterance)
+    {
+        if (utterance.Result is not { Domain: { } domain } result)
+        {
+            return null;
+        }
+
+        return new AdditionalPropertiesDictionary
+        {
+            ["generic"] = result.Generic.Text,
+            ["domain"] = domain.Text,
+            ["picked"] = domain.Score > result.Generic.Score ? "domain" : "generic",
+        };
+    }
 
     private static string NewResponseId() => Guid.NewGuid().ToString("N");
 
@@ -179,18 +235,45 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
             EndTime = utterance.Duration,
         };
 
-    private ValueTask<PocketSphinxUtterance> StartUtteranceAsync(SpeechToTextOptions? options, CancellationToken cancellationToken)
+    private async ValueTask<PocketSphinxUtterance> StartUtteranceAsync(SpeechToTextOptions? options, CancellationToken cancellationToken)
     {
         var rate = options?.SpeechSampleRate ?? DecoderSampleRate;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rate, "options.SpeechSampleRate");
-        IResampler? resampler = null;
-        if (rate != DecoderSampleRate)
+        if (rate != DecoderSampleRate && _resamplerFactory is null)
         {
-            resampler = _resamplerFactory?.Create(rate, DecoderSampleRate)
-                ?? throw new NotSupportedException(
-                    $"Input at {rate} Hz needs an {nameof(IResamplerFactory)}; PocketSphinx decodes {DecoderSampleRate} Hz only.");
+            throw new NotSupportedException(
+                $"Input at {rate} Hz needs an {nameof(IResamplerFactory)}; PocketSphinx decodes {DecoderSampleRate} Hz only.");
         }
 
-        return PocketSphinxUtterance.StartAsync(_pool, resampler, cancellationToken);
+        // A model swap disposes the old domain pool; an utterance that read the old one just before retries on the new.
+        for (var attempt = 0; ; attempt++)
+        {
+            var domain = Volatile.Read(ref _domain);
+            var resampler = rate == DecoderSampleRate ? null : _resamplerFactory!.Create(rate, DecoderSampleRate);
+            try
+            {
+                var callMean = options is null ? null : _callMeans.GetValue(options, _ => new StrongBox<PocketSphinxCallMean?>()).Value;
+                return await PocketSphinxUtterance.StartAsync(_pool, domain?.Pool, resampler, callMean, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException) when (attempt < 3 && !ReferenceEquals(domain, Volatile.Read(ref _domain)))
+            {
+            }
+        }
     }
+
+    /// <summary>Ends the utterance and keeps the mean it ended with for the call's next turn.</summary>
+    private async ValueTask<string> EndAsync(PocketSphinxUtterance utterance, SpeechToTextOptions? options)
+    {
+        var text = await utterance.EndAsync().ConfigureAwait(false);
+
+        // Only a turn with words says something about the speaker; a turn of noise keeps the call's earlier mean.
+        if (options is not null && text.Length > 0 && utterance.Mean is { } mean)
+        {
+            _callMeans.GetValue(options, _ => new StrongBox<PocketSphinxCallMean?>()).Value = new PocketSphinxCallMean(mean, PocketSphinxCallMean.DefaultWeight);
+        }
+
+        return text;
+    }
+
+    private sealed record DomainSearch(PocketSphinxDomainModel Model, PocketSphinxDecoderPool Pool);
 }

@@ -4,24 +4,33 @@ using VoiceAgent.Pipeline.Tts;
 
 namespace VoiceAgent.Providers.Embedded.PocketSphinx;
 
-/// <summary>One utterance on a lent decoder: turns PCM16LE bytes at any rate into 16 kHz samples for it.</summary>
+/// <summary>One utterance on lent decoders: turns PCM16LE bytes at any rate into 16 kHz samples for them.</summary>
 /// <remarks>
-/// Used by one async flow at a time, so its native calls are sequential even when continuations hop threads.
-/// Disposal abandons an unfinished utterance (cancellation, error, early break) and gives the decoder back clean.
+/// Used by one async flow at a time, so the generic decoder's native calls are sequential even when continuations hop
+/// threads. With a domain model, a second decoder (the domain search) hears the same samples on the thread pool,
+/// chained so that its calls stay in order and never overlap: it keeps pace with the generic search on the other core
+/// instead of doubling the time of every chunk, and at the end of the turn both final passes run at once, so the turn
+/// waits for the slower of the two, not their sum. Partials come from the generic search alone and are never held
+/// back. Disposal abandons an unfinished utterance (cancellation, error, early break) and gives the decoders back clean.
 /// </remarks>
 internal sealed class PocketSphinxUtterance : IDisposable
 {
     private readonly PocketSphinxDecoderPool _pool;
+    private readonly PocketSphinxDecoderPool? _domainPool;
     private readonly IResampler? _resampler;
     private readonly List<short> _resampled = [];
     private PocketSphinxDecoder? _decoder;
+    private PocketSphinxDecoder? _domain;
+
+    // The domain decoder's work so far, in order; a fault there drops the domain search, never the turn.
+    private Task _domainTail = Task.CompletedTask;
     private byte? _oddByte;
     private string _lastHypothesis = string.Empty;
 
-    private PocketSphinxUtterance(PocketSphinxDecoderPool pool, PocketSphinxDecoder decoder, IResampler? resampler)
+    private PocketSphinxUtterance(PocketSphinxDecoderPool pool, PocketSphinxDecoderPool? domainPool, IResampler? resampler)
     {
         _pool = pool;
-        _decoder = decoder;
+        _domainPool = domainPool;
         _resampler = resampler;
     }
 
@@ -30,24 +39,28 @@ internal sealed class PocketSphinxUtterance : IDisposable
 
     public TimeSpan Duration => TimeSpan.FromTicks(SamplesFed * TimeSpan.TicksPerSecond / PocketSphinxSpeechToTextClient.DecoderSampleRate);
 
-    public static async ValueTask<PocketSphinxUtterance> StartAsync(
-        PocketSphinxDecoderPool pool, IResampler? resampler, CancellationToken cancellationToken)
-    {
-        PocketSphinxDecoder decoder;
-        try
-        {
-            decoder = await pool.RentAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            resampler?.Dispose();
-            throw;
-        }
+    /// <summary>Both searches' results after <see cref="EndAsync"/> (the benchmark compares them); null before.</summary>
+    public PocketSphinxResult? Result { get; private set; }
 
-        var utterance = new PocketSphinxUtterance(pool, decoder, resampler);
+    /// <summary>The running cepstral mean the utterance ended with (for the call's next turn), after <see cref="EndAsync"/>.</summary>
+    public float[]? Mean { get; private set; }
+
+    /// <summary>The final hypothesis' words with their times in the utterance, after <see cref="EndAsync"/>.</summary>
+    public IReadOnlyList<WordTimingContent> Words { get; private set; } = [];
+
+    public static async ValueTask<PocketSphinxUtterance> StartAsync(
+        PocketSphinxDecoderPool pool, PocketSphinxDecoderPool? domainPool, IResampler? resampler, PocketSphinxCallMean? callMean, CancellationToken cancellationToken)
+    {
+        var utterance = new PocketSphinxUtterance(pool, domainPool, resampler);
         try
         {
-            decoder.StartUtterance();
+            utterance._decoder = await pool.RentAsync(cancellationToken).ConfigureAwait(false);
+            utterance._decoder.StartUtterance(callMean);
+            if (domainPool is not null)
+            {
+                utterance._domain = await domainPool.RentAsync(cancellationToken).ConfigureAwait(false);
+                utterance._domain.StartUtterance(callMean);
+            }
         }
         catch
         {
@@ -61,7 +74,7 @@ internal sealed class PocketSphinxUtterance : IDisposable
     /// <summary>Feeds bytes as they arrived; returns the hypothesis when <paramref name="wantPartial"/> and it changed, else null.</summary>
     public string? Feed(ReadOnlySpan<byte> bytes, bool wantPartial)
     {
-        var decoder = _decoder ?? throw new ObjectDisposedException(nameof(PocketSphinxUtterance));
+        ObjectDisposedException.ThrowIf(_decoder is null, this);
         if (bytes.IsEmpty)
         {
             return null;
@@ -74,7 +87,7 @@ internal sealed class PocketSphinxUtterance : IDisposable
             joined[0] = first;
             joined[1] = bytes[0];
             _oddByte = null;
-            Decode(decoder, MemoryMarshal.Cast<byte, short>(joined), wantHypothesis: false);
+            Decode(MemoryMarshal.Cast<byte, short>(joined), wantHypothesis: false);
             bytes = bytes[1..];
         }
 
@@ -84,7 +97,7 @@ internal sealed class PocketSphinxUtterance : IDisposable
             bytes = bytes[..^1];
         }
 
-        var hypothesis = Decode(decoder, MemoryMarshal.Cast<byte, short>(bytes), wantPartial);
+        var hypothesis = Decode(MemoryMarshal.Cast<byte, short>(bytes), wantPartial);
         if (string.IsNullOrEmpty(hypothesis) || hypothesis == _lastHypothesis)
         {
             return null;
@@ -94,43 +107,95 @@ internal sealed class PocketSphinxUtterance : IDisposable
         return hypothesis;
     }
 
-    /// <summary>Flushes the resampler, ends the utterance and returns the final text (empty for silence).</summary>
-    public string End()
+    /// <summary>
+    /// Flushes the resampler, ends the utterance and returns the final text (empty for silence): the better-scoring
+    /// search's. Both searches finish at once, the generic one on this thread.
+    /// </summary>
+    public async ValueTask<string> EndAsync()
     {
         var decoder = _decoder ?? throw new ObjectDisposedException(nameof(PocketSphinxUtterance));
         if (_resampler is not null)
         {
             _resampler.Flush(_resampled);
-            FeedResampled(decoder, wantHypothesis: false);
+            FeedResampled(wantHypothesis: false);
         }
 
-        var text = decoder.EndUtterance();
+        Task<(PocketSphinxHypothesis Hypothesis, List<(string Word, int StartFrame, int EndFrame)> Words)>? domainEnd = null;
+        if (_domain is { } domain)
+        {
+            domainEnd = _domainTail.ContinueWith(
+                previous =>
+                {
+                    previous.GetAwaiter().GetResult();
+                    var hypothesis = domain.EndUtterance();
+                    return (hypothesis, domain.Words());
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
+            _domainTail = domainEnd;
+        }
+
+        var generic = decoder.EndUtterance();
+        var words = decoder.Words();
+        Mean = decoder.Mean;
+        PocketSphinxHypothesis? domainHypothesis = null;
+        if (domainEnd is not null)
+        {
+            try
+            {
+                var (hypothesis, domainWords) = await domainEnd.ConfigureAwait(false);
+                domainHypothesis = hypothesis;
+                if (hypothesis.Score > generic.Score)
+                {
+                    words = domainWords;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // The domain decoder faulted (it is freed, not lent again): this turn is the generic search's.
+            }
+        }
+
+        Result = new PocketSphinxResult(generic, domainHypothesis);
+
         // Clamped to the audio fed: the search may count a frame or two of padding at the end.
         var duration = Duration;
-        Words = [.. decoder.Words().Select(w =>
+        Words = [.. words.Select(w =>
         {
             var start = Min(Frame(w.StartFrame), duration);
             return new WordTimingContent(w.Word, start, Min(Frame(w.EndFrame + 1), duration) - start);
         })];
-        return text;
+        return Result.Picked.Text;
     }
 
-    /// <summary>The final hypothesis' words with their times in the utterance, after <see cref="End"/>.</summary>
-    public IReadOnlyList<WordTimingContent> Words { get; private set; } = [];
+    public void Dispose()
+    {
+        Release(ref _decoder, _pool);
+        if (_domainPool is { } domainPool && Interlocked.Exchange(ref _domain, null) is { } domain)
+        {
+            // The domain decoder goes back once its queued work is done; nothing waits for that here.
+            _domainTail.ContinueWith(_ => Release(domain, domainPool), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+
+        _resampler?.Dispose();
+    }
 
     // The decoder's frame rate is PocketSphinx's default -frate, 100 frames a second.
     private static TimeSpan Frame(int frame) => TimeSpan.FromMilliseconds(frame * 10L);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    public void Dispose()
+    private static void Release(ref PocketSphinxDecoder? slot, PocketSphinxDecoderPool pool)
     {
-        var decoder = Interlocked.Exchange(ref _decoder, null);
-        if (decoder is null)
+        if (Interlocked.Exchange(ref slot, null) is { } decoder)
         {
-            return;
+            Release(decoder, pool);
         }
+    }
 
+    private static void Release(PocketSphinxDecoder decoder, PocketSphinxDecoderPool pool)
+    {
         try
         {
             decoder.Abandon();
@@ -141,29 +206,50 @@ internal sealed class PocketSphinxUtterance : IDisposable
         }
         finally
         {
-            _resampler?.Dispose();
-            _pool.Return(decoder);
+            pool.Return(decoder);
         }
     }
 
-    private string? Decode(PocketSphinxDecoder decoder, ReadOnlySpan<short> samples, bool wantHypothesis)
+    private string? Decode(ReadOnlySpan<short> samples, bool wantHypothesis)
     {
         if (_resampler is null)
         {
-            SamplesFed += samples.Length;
-            return decoder.Process(samples, wantHypothesis);
+            return Process(samples, wantHypothesis);
         }
 
         _resampler.Process(samples, _resampled);
-        return FeedResampled(decoder, wantHypothesis);
+        return FeedResampled(wantHypothesis);
     }
 
-    private string? FeedResampled(PocketSphinxDecoder decoder, bool wantHypothesis)
+    private string? FeedResampled(bool wantHypothesis)
     {
-        var samples = CollectionsMarshal.AsSpan(_resampled);
-        SamplesFed += samples.Length;
-        var hypothesis = decoder.Process(samples, wantHypothesis);
+        var hypothesis = Process(CollectionsMarshal.AsSpan(_resampled), wantHypothesis);
         _resampled.Clear();
         return hypothesis;
+    }
+
+    private string? Process(ReadOnlySpan<short> samples, bool wantHypothesis)
+    {
+        if (samples.IsEmpty)
+        {
+            return null;
+        }
+
+        SamplesFed += samples.Length;
+        if (_domain is { } domain)
+        {
+            var copy = samples.ToArray();
+            _domainTail = _domainTail.ContinueWith(
+                previous =>
+                {
+                    previous.GetAwaiter().GetResult();
+                    domain.Process(copy, wantHypothesis: false);
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
+        }
+
+        return _decoder!.Process(samples, wantHypothesis)?.Text;
     }
 }

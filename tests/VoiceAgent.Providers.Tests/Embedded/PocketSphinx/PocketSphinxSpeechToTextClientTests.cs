@@ -159,13 +159,13 @@ public sealed class PocketSphinxSpeechToTextClientTests
     public async Task Input_at_8_kHz_is_resampled()
     {
         using var client = NewClient();
-        var samples = TestSpeech.Flite("what is the weather today", "rms", rate: 8_000);
+        var samples = TestSpeech.Flite("play some music", "rms", rate: 8_000);
 
         var response = await client.GetTextAsync(
             new MemoryStream(TestSpeech.ToBytes(samples)), new SpeechToTextOptions { SpeechSampleRate = 8_000 }).WaitAsync(Timeout);
 
-        response.Text.Split(' ').ShouldContain("weather");
-        response.Text.Split(' ').ShouldContain("today");
+        response.Text.Split(' ').ShouldContain("play");
+        response.Text.Split(' ').ShouldContain("music");
 
         // Read as 16 kHz, the audio would last half as long.
         response.EndTime!.Value.TotalSeconds.ShouldBe(samples.Length / 8_000.0, tolerance: 0.05);

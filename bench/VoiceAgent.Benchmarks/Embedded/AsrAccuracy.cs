@@ -1,0 +1,201 @@
+using System.Globalization;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging.Abstractions;
+using VoiceAgent.Providers.Embedded.Dialogue;
+using VoiceAgent.Providers.Embedded.PocketSphinx;
+using VoiceAgent.Providers.Embedded.Soxr;
+
+namespace VoiceAgent.Benchmarks.Embedded;
+
+/// <summary>
+/// Word error rate of the embedded ASR, per sentence set and voice, at 16 kHz and as 8 kHz telephone audio (µ-law round
+/// trip): the generic search, the domain search and the one picked (what the service returns).
+/// </summary>
+/// <remarks>
+/// Sets: questions the dialogue engine answers, paraphrases of them it was not built from, out-of-domain sentences, and
+/// real human speech: Debian's pocketsphinx-testdata (five LibriVox readings of Sense and Sensibility, 3–7 s, and
+/// "go forward ten meters") and the recordings alsa-utils ships in /usr/share/sounds/alsa (a woman saying "front
+/// left" and so on; speaker-test plays them). Synthetic voices: flite's kal, slt, rms and awb, and espeak-ng's en-us
+/// and en-gb. Each utterance is decoded exactly as a turn is (the one client, fed in 100 ms reads).
+/// </remarks>
+public static class AsrAccuracy
+{
+    public static readonly string[] InDomain =
+    [
+        "what time is it", "what is the date today", "what day is it", "how are you", "thank you very much",
+        "goodbye", "who are you", "what can you do", "are you a robot", "what did i just say", "say that again",
+        "what is two plus two", "what is twelve times seven", "hello there", "tell me the time", "what year is it",
+    ];
+
+    public static readonly string[] Paraphrases =
+    [
+        "could you tell me what time it is", "hey what day is it today", "what is the time right now",
+        "thanks a lot for your help", "hello how are you doing today", "what is nine minus four please",
+        "can you tell me the date", "so what can you do for me", "are you a real person", "good morning to you",
+    ];
+
+    public static readonly string[] OutOfDomain =
+    [
+        "please turn on the kitchen lights", "the weather is nice today", "i would like to book a table for two",
+        "play some music", "where is the nearest train station", "my phone battery is almost empty",
+        "send an email to my boss", "the meeting starts at nine tomorrow", "how far is the moon from the earth",
+        "i need to buy some milk and bread",
+    ];
+
+    private static readonly (string Engine, string Voice)[] Voices =
+        [("flite", "kal"), ("flite", "slt"), ("flite", "rms"), ("flite", "awb"), ("espeak-ng", "en-us"), ("espeak-ng", "en-gb")];
+
+    private const string TestData = "/usr/share/pocketsphinx/test/data";
+    private const string LibriVox = TestData + "/librivox/sense_and_sensibility_01_austen_64kb-";
+    private const string AlsaSounds = "/usr/share/sounds/alsa/";
+
+    private static readonly (string Set, string Source, (string File, string Text)[] Files)[] Recordings =
+    [
+        ("real speech", "pocketsphinx-testdata",
+        [
+            (LibriVox + "0870.wav", "and mister john dashwood had then leisure to consider how much there might be prudently in his power to do for them"),
+            (LibriVox + "0880.wav", "he was not an ill disposed young man"),
+            (LibriVox + "0890.wav", "unless to be rather cold hearted and rather selfish is to be ill disposed"),
+            (LibriVox + "0920.wav", "had he married a more a amiable woman he might have been made still more respectable than he was"),
+            (LibriVox + "0930.wav", "he might even have been made amiable himself"),
+            (TestData + "/goforward.raw", "go forward ten meters"),
+        ]),
+        ("real commands", "alsa-utils",
+        [
+            (AlsaSounds + "Front_Center.wav", "front center"), (AlsaSounds + "Front_Left.wav", "front left"), (AlsaSounds + "Front_Right.wav", "front right"),
+            (AlsaSounds + "Rear_Center.wav", "rear center"), (AlsaSounds + "Rear_Left.wav", "rear left"), (AlsaSounds + "Rear_Right.wav", "rear right"),
+            (AlsaSounds + "Side_Left.wav", "side left"), (AlsaSounds + "Side_Right.wav", "side right"),
+        ]),
+    ];
+
+    /// <param name="only">When given, only sets, voices and audio paths whose name contains it (e.g. "espeak", "real", "8 kHz").</param>
+    public static async Task RunAsync(string? only = null, CancellationToken cancellationToken = default)
+    {
+        if (PocketSphinxSpeechToTextClient.CheckAvailable() is { } missing)
+        {
+            Console.WriteLine($"PocketSphinx unavailable: {missing}");
+            return;
+        }
+
+        using var client = new PocketSphinxSpeechToTextClient(new PocketSphinxOptions { MaxDecoders = 2 }, new SoxrResamplerFactory());
+        var directory = Directory.CreateTempSubdirectory("va-asr-domain-").FullName;
+        var model = new PocketSphinxDomainModelBuilder(NullLogger<PocketSphinxDomainModelBuilder>.Instance)
+            .Build(DialoguePhrases.English(new DialogueOptions()), new PocketSphinxOptions().DictionaryPath, directory);
+        client.UseDomainModel(model);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"domain model: {model?.Phrases} phrases, {model?.Words} words (guessed: {string.Join(", ", model?.GuessedWords ?? [])}; left out: {string.Join(", ", model?.MissingWords ?? [])})"));
+        Console.WriteLine($"load average before: {Percentiles.LoadAverage()}");
+        Console.WriteLine();
+        Console.WriteLine("| set | voice | audio | utterances | WER generic | WER domain | WER picked |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+
+        var totals = new Dictionary<(string Set, bool Telephone), Score>();
+        foreach (var telephone in new[] { false, true })
+        {
+            foreach (var (set, sentences) in new[] { ("in-domain", InDomain), ("paraphrase", Paraphrases), ("out-of-domain", OutOfDomain) })
+            {
+                foreach (var (engine, voice) in Voices)
+                {
+                    if (!Selected(only, set, $"{engine} {voice}", telephone))
+                    {
+                        continue;
+                    }
+
+                    var items = new List<(string Text, byte[] Audio)>();
+                    foreach (var sentence in sentences)
+                    {
+                        items.Add((sentence, await Speech.SynthesizeAsync(engine, voice, sentence, telephone, cancellationToken)));
+                    }
+
+                    var score = await ScoreAsync(client, items, telephone, cancellationToken);
+                    Report(set, $"{engine} {voice}", telephone, score);
+                    totals[(set, telephone)] = totals.GetValueOrDefault((set, telephone)).Add(score);
+                }
+            }
+
+            foreach (var (set, source, files) in Recordings)
+            {
+                if (!Selected(only, set, source, telephone))
+                {
+                    continue;
+                }
+
+                if (!files.All(f => File.Exists(f.File)))
+                {
+                    Console.WriteLine($"(the {set} set needs the Debian package {source})");
+                    continue;
+                }
+
+                var items = new List<(string Text, byte[] Audio)>();
+                foreach (var (file, text) in files)
+                {
+                    items.Add((text, await Speech.ConvertAsync(file, telephone, cancellationToken)));
+                }
+
+                var score = await ScoreAsync(client, items, telephone, cancellationToken);
+                Report(set, source, telephone, score);
+                totals[(set, telephone)] = score;
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| set | audio | utterances | WER generic | WER domain | WER picked |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (var ((set, telephone), score) in totals)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {set} | {(telephone ? "8 kHz µ-law" : "16 kHz")} | {score.Utterances} | {score.Generic:F3} | {score.Domain:F3} | {score.Picked:F3} |"));
+        }
+
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static bool Selected(string? only, string set, string voice, bool telephone) =>
+        only is null || $"{set} | {voice} | {(telephone ? "8 kHz µ-law" : "16 kHz")}".Contains(only, StringComparison.OrdinalIgnoreCase);
+
+    private static void Report(string set, string voice, bool telephone, Score score)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {set} | {voice} | {(telephone ? "8 kHz µ-law" : "16 kHz")} | {score.Utterances} | {score.Generic:F3} | {score.Domain:F3} | {score.Picked:F3} |"));
+        foreach (var miss in score.Misses)
+        {
+            Console.WriteLine($"|  |  |  |  | {miss} | | |");
+        }
+    }
+
+    private static async Task<Score> ScoreAsync(
+        PocketSphinxSpeechToTextClient client, List<(string Text, byte[] Audio)> items, bool telephone, CancellationToken cancellationToken)
+    {
+        var options = new SpeechToTextOptions { SpeechSampleRate = telephone ? 8_000 : 16_000 };
+        var score = default(Score);
+        var results = await Task.WhenAll(items.Select(async item =>
+        {
+            var response = await client.GetTextAsync(new MemoryStream(item.Audio), options, cancellationToken);
+            var generic = response.AdditionalProperties?["generic"] as string ?? response.Text;
+            var domain = response.AdditionalProperties?["domain"] as string ?? response.Text;
+            return (item.Text, Generic: generic, Domain: domain, Picked: response.Text);
+        }));
+        foreach (var r in results)
+        {
+            var words = WordErrorRate.Words(r.Text).Count;
+            var picked = WordErrorRate.Errors(r.Text, r.Picked);
+            score = score.Add(new Score(1, words, WordErrorRate.Errors(r.Text, r.Generic), WordErrorRate.Errors(r.Text, r.Domain), picked,
+                picked == 0 ? [] : [$"\"{r.Text}\" → \"{r.Picked}\""]));
+        }
+
+        return score;
+    }
+
+    private readonly record struct Score(int Utterances, int Words, int GenericErrors, int DomainErrors, int PickedErrors, IReadOnlyList<string> Misses)
+    {
+        public double Generic => Words == 0 ? 0 : (double)GenericErrors / Words;
+
+        public double Domain => Words == 0 ? 0 : (double)DomainErrors / Words;
+
+        public double Picked => Words == 0 ? 0 : (double)PickedErrors / Words;
+
+        public Score Add(Score other) => new(
+            Utterances + other.Utterances, Words + other.Words, GenericErrors + other.GenericErrors, DomainErrors + other.DomainErrors,
+            PickedErrors + other.PickedErrors, [.. Misses ?? [], .. other.Misses ?? []]);
+    }
+}

@@ -1,0 +1,12 @@
+namespace VoiceAgent.Providers.Embedded.PocketSphinx;
+
+/// <summary>An utterance's final hypotheses: the generic search's, the domain search's if there is one, and the one picked.</summary>
+/// <remarks>
+/// Both are n-gram searches over the same acoustic model and language weight, so their path scores are comparable: the
+/// domain model wins where its phrases fit the audio better, the generic one where the speech is out of domain.
+/// </remarks>
+internal sealed record PocketSphinxResult(PocketSphinxHypothesis Generic, PocketSphinxHypothesis? Domain)
+{
+    public PocketSphinxHypothesis Picked =>
+        Domain is { } domain && domain.Score > Generic.Score ? domain : Generic;
+}
