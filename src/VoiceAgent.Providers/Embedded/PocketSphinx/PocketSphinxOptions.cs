@@ -38,6 +38,13 @@ public sealed class PocketSphinxOptions
     /// </summary>
     public bool DomainModel { get; set; } = true;
 
+    /// <summary>
+    /// The flat-lexicon pass for the domain search too. Off by default: with it the end-of-turn CPU time was 2.4 times
+    /// the generic search's alone (the pass scores the whole utterance again), without it the same; it cost one word in
+    /// 60 on flite kal's in-domain set (WER 0.050 → 0.067). Read at start-up.
+    /// </summary>
+    public bool DomainFwdflat { get; set; }
+
     /// <summary>Extra phrases for the domain model (whole sentences as people say them; case and punctuation do not matter).</summary>
     public List<string> Phrases { get; set; } = [];
 
@@ -122,6 +129,7 @@ public sealed class PocketSphinxOptions
         Fwdflat = Fwdflat,
         Bestpath = Bestpath,
         DomainModel = DomainModel,
+        DomainFwdflat = DomainFwdflat,
         Phrases = [.. Phrases],
         DomainModelDirectory = DomainModelDirectory,
     };

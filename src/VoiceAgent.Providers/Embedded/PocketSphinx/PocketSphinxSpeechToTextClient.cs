@@ -63,6 +63,7 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
             options.DictionaryPath = model.DictionaryPath;
             options.GrammarPath = null;
             options.KeywordsPath = null;
+            options.Fwdflat = _options.DomainFwdflat;
 
             var pool = new PocketSphinxDecoderPool(options.MaxDecoders, () => PocketSphinxDecoder.Create(options));
             try
