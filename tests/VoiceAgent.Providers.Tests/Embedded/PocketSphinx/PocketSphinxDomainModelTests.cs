@@ -59,6 +59,28 @@ public sealed class PocketSphinxDomainModelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_whole_file_and_the_same_audio_streamed_in_pipe_sized_pieces_give_the_same_text()
+    {
+        // /v1/audio/transcriptions reads a whole file (GetTextAsync); a voice call streams 20-40 ms pieces and asks for
+        // partials (GetStreamingTextAsync): one decoding path, so one text.
+        using var client = NewClient();
+        client.UseDomainModel(Build(DialoguePhrases.English(new DialogueOptions())));
+        var audio = TestSpeech.ToBytes(TestSpeech.Flite("hello what is the date today", "awb"));
+
+        var whole = await client.GetTextAsync(new MemoryStream(audio), new Microsoft.Extensions.AI.SpeechToTextOptions { SpeechSampleRate = 16_000 }).WaitAsync(Timeout);
+        var streamed = string.Empty;
+        var partials = 0;
+        await foreach (var update in client.GetStreamingTextAsync(new PieceStream(audio, 640), new Microsoft.Extensions.AI.SpeechToTextOptions { SpeechSampleRate = 16_000 }).WithCancellation(new CancellationTokenSource(Timeout).Token))
+        {
+            partials += update.Kind == Microsoft.Extensions.AI.SpeechToTextResponseUpdateKind.TextUpdating ? 1 : 0;
+            streamed = update.Kind == Microsoft.Extensions.AI.SpeechToTextResponseUpdateKind.TextUpdated ? update.Text : streamed;
+        }
+
+        partials.ShouldBeGreaterThan(0);
+        streamed.ShouldBe(whole.Text);
+    }
+
+    [Fact]
     public async Task A_calls_later_turn_starts_from_its_own_speech_whatever_other_calls_decoded_in_between()
     {
         // Each call's turns share one SpeechToTextOptions, as in the voice pipeline: the second turn starts from the
@@ -149,6 +171,17 @@ public sealed class PocketSphinxDomainModelTests : IDisposable
 
     private static PocketSphinxSpeechToTextClient NewClient() =>
         new(new PocketSphinxOptions { MaxDecoders = 1 }, new LinearResamplerFactory());
+
+    /// <summary>A stream that hands out at most <c>piece</c> bytes per read, as a pipe fed by a call does.</summary>
+    private sealed class PieceStream(byte[] data, int piece) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, piece));
+
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, piece)]);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, piece)], cancellationToken);
+    }
 
     private sealed class ListLogger<T> : ILogger<T>
     {
