@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using VoiceAgent.Api.Auth;
 using VoiceAgent.Api.Hosting;
 using VoiceAgent.Api.Protocol;
 using VoiceAgent.Pipeline.Frames;
@@ -74,7 +75,7 @@ public sealed partial class ChatCompletionHandler(
         using (lease)
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lease!.Aborted);
-            var reply = new ReplyRun(request, RandomId("chatcmpl-"), RandomId("audio_"), time.GetUtcNow().ToUnixTimeSeconds(), request.Model ?? llm.GetService<ChatClientMetadata>()?.DefaultModelId ?? o.ModelName);
+            var reply = new ReplyRun(request, RandomId("chatcmpl-"), RandomId("audio_"), time.GetUtcNow().ToUnixTimeSeconds(), request.Model ?? llm.GetService<ChatClientMetadata>()?.DefaultModelId ?? o.ModelName, ApiCaller.Of(context).Name);
             try
             {
                 if (request.Stream)
@@ -102,7 +103,8 @@ public sealed partial class ChatCompletionHandler(
         var chunks = new ChatChunkWriter(response, reply.Id, reply.AudioId, reply.Created, reply.Model);
         chunks.Role(reply.Request.WithAudio);
         await chunks.FlushAsync(ct);
-        await ProduceAsync(reply, new SseReplyWriter(chunks, new AudioPacer(options.Value, time), reply.Request.WithAudio, time), ct);
+        var keepAlive = options.Value.KeepAliveMs > 0 ? TimeSpan.FromMilliseconds(options.Value.KeepAliveMs) : (TimeSpan?)null;
+        await ProduceAsync(reply, new SseReplyWriter(chunks, new AudioPacer(options.Value, time), reply.Request.WithAudio, keepAlive, time), ct);
     }
 
     private async Task CompleteAsync(HttpContext context, ReplyRun reply, CancellationToken ct)
@@ -136,7 +138,7 @@ public sealed partial class ChatCompletionHandler(
         await using var chain = pipelines.StartReply(voice, request.WithAudio, ct);
         var turn = chain.Turns.BeginTurn();
         chain.Timeline.Mark(turn, TurnMilestone.Start);
-        Frame start = say ? new SayFrame(turn, request.Messages[^1].Text) : new ChatRequestFrame(turn, request.Messages, request.ToChatOptions()) { Tools = new ToolScope(null, request.Context) };
+        Frame start = say ? new SayFrame(turn, request.Messages[^1].Text) : new ChatRequestFrame(turn, request.Messages, request.ToChatOptions()) { Tools = new ToolScope(null, request.Context, Tenant: reply.Tenant) };
         await chain.Input.WriteAsync(start, ct);
         chain.CompleteInput();
 
@@ -185,5 +187,5 @@ public sealed partial class ChatCompletionHandler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Client went away during {ReplyId}; its work was cancelled")]
     private static partial void LogClientGone(ILogger logger, string replyId);
 
-    private sealed record ReplyRun(ChatCompletionRequest Request, string Id, string AudioId, long Created, string Model);
+    private sealed record ReplyRun(ChatCompletionRequest Request, string Id, string AudioId, long Created, string Model, string Tenant);
 }

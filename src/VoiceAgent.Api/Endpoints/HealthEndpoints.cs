@@ -19,7 +19,7 @@ public static class HealthEndpoints
                 timestamp = time.GetUtcNow().ToString("o", System.Globalization.CultureInfo.InvariantCulture),
                 engines = checks.ToDictionary(c => c.Stage, c => new { provider = c.Provider, status = c.Healthy ? "ready" : "unavailable", error = c.Error }),
                 // Tool servers are reported, not judged: the agent still talks without them.
-                mcp_servers = mcp.Status.ToDictionary(m => m.Name, m => new { status = m.Connected ? "connected" : "unavailable", tools = m.Tools, error = m.Error }),
+                mcp_servers = mcp.Status.ToDictionary(m => m.Name, m => new { status = m.Connected ? "connected" : "unavailable", tools = m.Tools, error = m.Error, connections = m.Connections }),
             };
             return Results.Json(body, ApiJson.Options, statusCode: healthy ? 200 : 503);
         });

@@ -1,4 +1,5 @@
 using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Providers.Embedded.Flac;
 using VoiceAgent.Providers.Embedded.Lame;
 using VoiceAgent.Providers.Ffmpeg;
 
@@ -6,7 +7,7 @@ namespace VoiceAgent.Api.Endpoints;
 
 /// <summary>The streaming encoder for each of OpenAI's speech formats, all from PCM16 mono at <see cref="SampleRate"/>.</summary>
 /// <remarks>
-/// mp3 (the default, so the one most clients get) is encoded in process by LAME; opus, aac and flac go through the
+/// mp3 (the default, so the one most clients get) is encoded in process by LAME and flac by libFLAC; opus and aac go through the
 /// ffmpeg program, kept warm by <see cref="FfmpegEncoderPool"/> (see <see cref="FfmpegEncoder"/> for why); wav and pcm need no codec.
 /// </remarks>
 internal static class SpeechEncoders
@@ -19,7 +20,8 @@ internal static class SpeechEncoders
     public static async ValueTask<IAudioEncoder> CreateAsync(string responseFormat, Stream output, FfmpegEncoderPool ffmpeg) => responseFormat switch
     {
         "mp3" => new LameMp3Encoder(SampleRate, Mp3KilobitsPerSecond, output),
-        "opus" or "aac" or "flac" => await ffmpeg.RentAsync(responseFormat, output),
+        "flac" => new FlacEncoder(SampleRate, output),
+        "opus" or "aac" => await ffmpeg.RentAsync(responseFormat, output),
         "wav" => PcmStreamEncoder.Wav(AudioFormat.Pcm16Mono(SampleRate), output),
         "pcm" => PcmStreamEncoder.Raw(AudioFormat.Pcm16Mono(SampleRate), output),
         _ => throw new ArgumentOutOfRangeException(nameof(responseFormat), responseFormat, "Not one of OpenAI's speech formats."),

@@ -7,7 +7,7 @@ using VoiceAgent.Pipeline.Turns;
 namespace VoiceAgent.Api.Endpoints;
 
 /// <summary>A streamed chat completion (§1/§3): text or transcript deltas, paced audio deltas, then the client's tool calls and the finish chunk, or the error, and [DONE].</summary>
-internal sealed class SseReplyWriter(ChatChunkWriter chunks, AudioPacer pacer, bool withAudio, TimeProvider time) : ReplyWriter
+internal sealed class SseReplyWriter(ChatChunkWriter chunks, AudioPacer pacer, bool withAudio, TimeSpan? keepAlive, TimeProvider time) : ReplyWriter
 {
     // Words a remote engine timed after the sentence began: they go out on the audio chunk they start in.
     private readonly List<WordTiming> _lateWords = [];
@@ -65,6 +65,14 @@ internal sealed class SseReplyWriter(ChatChunkWriter chunks, AudioPacer pacer, b
         }
 
         chunks.Done();
+        return ValueTask.FromResult(true);
+    }
+
+    public override TimeSpan? KeepAliveInterval => keepAlive;
+
+    public override ValueTask<bool> KeepAliveAsync(CancellationToken cancellationToken)
+    {
+        chunks.KeepAlive();
         return ValueTask.FromResult(true);
     }
 

@@ -21,6 +21,12 @@ public sealed class HttpApiOptions
     /// <summary>Memory for remembered syntheses of assistant-role texts; 0 turns the cache off.</summary>
     public long SynthesisCacheBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// A streamed reply that has sent nothing for this long (a tool running, a slow first token) gets an SSE comment line,
+    /// <c>: keep-alive</c>, which every SSE parser skips, so that proxies and the Agora engine do not time it out; 0 turns it off.
+    /// </summary>
+    public int KeepAliveMs { get; set; } = 5000;
+
     /// <summary>The model name reported in responses when a request names none.</summary>
     public string ModelName { get; set; } = "voiceagent";
 }

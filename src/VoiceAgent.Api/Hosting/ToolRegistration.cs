@@ -22,7 +22,13 @@ public static class ToolRegistration
             .ValidateOnStart();
         services.AddSingleton(sp => new ToolMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton(_ => Sources(configuration));
-        services.AddSingleton(sp => new McpToolSource(sp.GetRequiredService<ToolSourcesOptions>().Mcp, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<ToolSourcesOptions>();
+            var timings = new McpConnectionTimings(
+                TimeSpan.FromMilliseconds(o.McpConnectTimeoutMs), TimeSpan.FromMilliseconds(o.McpPingIntervalMs), TimeSpan.FromMilliseconds(o.McpReconnectDelayMs));
+            return new McpToolSource(o.Mcp, timings, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>());
+        });
         services.AddHostedService<McpStartup>();
         services.AddSingleton<IToolCatalog>(sp =>
         {
@@ -86,6 +92,16 @@ public static class ToolRegistration
             {
                 throw new OptionsValidationException(SectionName, typeof(McpServerOptions), [$"{SectionName}:Mcp: each server needs a Name and either a Command (stdio) or a Url (Streamable HTTP)."]);
             }
+
+            if (server.Url is { Length: > 0 } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+            {
+                throw new OptionsValidationException(SectionName, typeof(McpServerOptions), [$"{SectionName}:Mcp: server '{server.Name}' needs an absolute http(s) Url, not '{url}'."]);
+            }
+        }
+
+        if (o.McpConnectTimeoutMs <= 0 || o.McpPingIntervalMs <= 0 || o.McpReconnectDelayMs <= 0)
+        {
+            throw new OptionsValidationException(SectionName, typeof(ToolSourcesOptions), [$"{SectionName}: McpConnectTimeoutMs, McpPingIntervalMs and McpReconnectDelayMs must be positive."]);
         }
 
         return o;
@@ -141,7 +157,7 @@ public static class ToolRegistration
         }
 
         public Task StartAsync(CancellationToken cancellationToken) =>
-            _options.Mcp.Count == 0 ? Task.CompletedTask : _mcp.StartAsync(TimeSpan.FromSeconds(20), cancellationToken);
+            _options.Mcp.Count == 0 ? Task.CompletedTask : _mcp.StartAsync(cancellationToken);
 
         public async Task StopAsync(CancellationToken cancellationToken) => await _mcp.DisposeAsync();
     }

@@ -16,6 +16,9 @@ public sealed class ChatChunkWriter(HttpResponse response, string id, string aud
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] DoneEvent = "data: [DONE]\n\n"u8.ToArray();
 
+    // An SSE comment (a line starting with a colon): parsers skip it, so it is the one keep-alive every client accepts.
+    private static readonly byte[] KeepAliveComment = ": keep-alive\n\n"u8.ToArray();
+
     private readonly Utf8JsonWriter _json = new(response.BodyWriter, ApiJson.WriterOptions);
 
     public void Role(bool withAudio) => Chunk(d =>
@@ -112,6 +115,9 @@ public sealed class ChatChunkWriter(HttpResponse response, string id, string aud
     }
 
     public void Done() => response.BodyWriter.Write(DoneEvent);
+
+    /// <summary>An SSE comment line that keeps an idle stream open; no client sees it as data.</summary>
+    public void KeepAlive() => response.BodyWriter.Write(KeepAliveComment);
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken) => await response.BodyWriter.FlushAsync(cancellationToken);
 

@@ -22,7 +22,7 @@ public sealed class AnswerStreamer(RecordedQuestionServices services, RecordedEv
     public async Task<AnswerResult> AnswerAsync(string sessionId, string question, UploadedImage? image, string chunkEvent, CancellationToken ct)
     {
         var stored = await services.Store.GetOrCreateAsync(sessionId, SessionSettings.Default, ct);
-        var conversation = new Conversation(sessionId, stored.Settings, stored.ToChatMessages(), services.Time);
+        var conversation = new Conversation(sessionId, stored.Settings, stored.ToChatMessages(), services.Time) { Tenant = services.Store.Tenant.Value };
         var messages = conversation.BuildRequest(question).ToList();
         if (image is not null)
         {
@@ -34,7 +34,7 @@ public sealed class AnswerStreamer(RecordedQuestionServices services, RecordedEv
         await using var chain = services.Pipelines.StartReply(stored.Settings.Tts, tap.Writer, ct);
         var turn = chain.Turns.BeginTurn();
         conversation.BeginReply(turn, question);
-        await chain.Input.WriteAsync(new ChatRequestFrame(turn, messages, conversation.ChatOptions()) { Tools = new ToolScope(sessionId, null, stored.Settings.Tools) }, ct);
+        await chain.Input.WriteAsync(new ChatRequestFrame(turn, messages, conversation.ChatOptions()) { Tools = new ToolScope(sessionId, null, stored.Settings.Tools, conversation.Tenant) }, ct);
         chain.CompleteInput();
 
         var writer = new EventWriter(events, chunkEvent, services.OutputSampleRate);
@@ -73,6 +73,12 @@ public sealed class AnswerStreamer(RecordedQuestionServices services, RecordedEv
             _chunks++;
             _bytes += audio.Audio.Data.Length;
             await events.SendAsync(RecordedEvents.AudioData(audio.Audio.Data), cancellationToken);
+            return true;
+        }
+
+        public override async ValueTask<bool> ToolAsync(ToolFrame tool, CancellationToken cancellationToken)
+        {
+            await events.SendAsync(RecordedEvents.Tool(tool.Name, tool.Status), cancellationToken);
             return true;
         }
 

@@ -81,6 +81,13 @@ public static class RecordedEvents
         w.WriteBase64String("data", pcm.Span);
     });
 
+    /// <summary>A server-side tool call of the answer: <c>{"tool":{"name":…,"status":"started|done|failed"}}</c>, as on the voice call.</summary>
+    public static byte[] Tool(string name, string status) => Write("tool", w =>
+    {
+        w.WriteString("name", name);
+        w.WriteString("status", status);
+    });
+
     public static byte[] AudioFinished() => Write("audio_stream", w => w.WriteString("event", "finished"));
 
     /// <summary>An error; <paramref name="code"/> says which kind, and <paramref name="extra"/> adds fields such as <c>seq</c> or <c>missing</c>.</summary>

@@ -199,7 +199,7 @@ public sealed partial class VoiceCallConnection(
         }
 
         _sessionId = id;
-        var conversation = new Conversation(id, stored.Settings, stored.ToChatMessages());
+        var conversation = new Conversation(id, stored.Settings, stored.ToChatMessages()) { Tenant = store.Tenant.Value };
         _chain = pipelines.StartVoiceCall(conversation, ct);
         var sender = new VoiceCallSender(_chain, conversation, store, _out, metrics, lease.Draining, logger);
         _out.TrySend(ServerFrames.Session(id, pipelines.Options.Output.OutputSampleRate));

@@ -70,6 +70,9 @@ public sealed record ReplyEndFrame(TurnId Turn, string FinishReason, PipelineErr
     /// <summary>Calls of the client's own tools (finish reason <c>tool_calls</c>): the client runs them, OpenAI style.</summary>
     public IReadOnlyList<FunctionCallContent>? ToolCalls { get; init; }
 
+    /// <summary>The server-side tool calls and results of the reply, in order, for the conversation's history (none: empty).</summary>
+    public IReadOnlyList<ChatMessage> ToolMessages { get; init; } = [];
+
     /// <summary>Said to the listener before the error is reported, when the reply failed; empty for none.</summary>
     public string? SpokenFailure { get; init; }
 }

@@ -38,7 +38,7 @@ public sealed partial class LlmStage(
                 {
                     turns.ReplyStarted(t.Turn);
                     conversation.BeginReply(t.Turn, t.Text);
-                    var scope = new ToolScope(conversation.SessionId, null, conversation.Settings.Tools);
+                    var scope = new ToolScope(conversation.SessionId, null, conversation.Settings.Tools, conversation.Tenant);
                     await StreamAsync(t.Turn, conversation.BuildRequest(t.Text), conversation.ChatOptions(), scope, output, cancellationToken);
                 }
 
@@ -163,13 +163,12 @@ public sealed partial class LlmStage(
                 finish = "stop";
             }
 
-            conversation?.ToolMessages(turn, calls.Messages);
             if (calls.AnyServerCall)
             {
                 timeline.ToolTime(turn, calls.Elapsed);
             }
 
-            await output.WriteAsync(new ReplyEndFrame(turn, finish, Usage: usage) { ToolCalls = calls.ClientCalls.Count > 0 ? calls.ClientCalls : null }, sessionToken);
+            await output.WriteAsync(new ReplyEndFrame(turn, finish, Usage: usage) { ToolCalls = calls.ClientCalls.Count > 0 ? calls.ClientCalls : null, ToolMessages = calls.Messages }, sessionToken);
             if (calls.EndCallRequested)
             {
                 await output.WriteAsync(new EndCallFrame(turn), sessionToken);

@@ -73,8 +73,15 @@ public sealed partial class ReplyConsumer(StageChain chain, ReplyWriter writer, 
                 }
             }
 
-            var frame = next is null ? await chain.Output.ReadAsync(cancellationToken) : await next;
+            var (frame, listenerGone) = next is null && writer.KeepAliveInterval is null
+                ? (await chain.Output.ReadAsync(cancellationToken), false)
+                : await ReadKeepingAliveAsync(next, cancellationToken);
             next = null;
+            if (listenerGone)
+            {
+                return null;
+            }
+
             switch (frame)
             {
                 case null:
@@ -91,6 +98,36 @@ public sealed partial class ReplyConsumer(StageChain chain, ReplyWriter writer, 
                     break;
             }
         }
+    }
+
+    /// <summary>The next frame; while none comes for the writer's keep-alive interval (a tool running), keep-alives. ListenerGone when one was refused.</summary>
+    private async Task<(Frame? Frame, bool ListenerGone)> ReadKeepingAliveAsync(Task<Frame?>? pending, CancellationToken cancellationToken)
+    {
+        var read = pending ?? chain.Output.ReadAsync(cancellationToken).AsTask();
+        if (writer.KeepAliveInterval is not { } interval)
+        {
+            return (await read, false);
+        }
+
+        while (!read.IsCompleted)
+        {
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var wait = Task.Delay(interval, chain.Time, idle.Token);
+            if (await Task.WhenAny(read, wait) == read || wait.IsCanceled)
+            {
+                await idle.CancelAsync();
+                break;
+            }
+
+            if (!await writer.KeepAliveAsync(cancellationToken))
+            {
+                return (null, true);
+            }
+
+            await writer.FlushAsync(cancellationToken);
+        }
+
+        return (await read, false);
     }
 
     private async ValueTask<bool> WriteAsync(Frame frame, CancellationToken cancellationToken)

@@ -47,6 +47,12 @@ public abstract class ReplyWriter
     /// </summary>
     public virtual ValueTask<bool> EndCallAsync(EndCallFrame endCall, CancellationToken cancellationToken) => Continue;
 
+    /// <summary>How long a reply may send nothing before <see cref="KeepAliveAsync"/> is called; null: never (the default).</summary>
+    public virtual TimeSpan? KeepAliveInterval => null;
+
+    /// <summary>Nothing was written for <see cref="KeepAliveInterval"/> (a tool is running): keep the transport open.</summary>
+    public virtual ValueTask<bool> KeepAliveAsync(CancellationToken cancellationToken) => Continue;
+
     /// <summary>Nothing more is ready right now: push what was written to the listener.</summary>
     public virtual ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 

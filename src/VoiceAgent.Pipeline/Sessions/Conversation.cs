@@ -22,6 +22,9 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
 
     public SessionSettings Settings { get; } = settings;
 
+    /// <summary>The tenant (API-key name) the session belongs to, passed on to tools; null when unknown.</summary>
+    public string? Tenant { get; init; }
+
     public IReadOnlyList<ChatMessage> History
     {
         get

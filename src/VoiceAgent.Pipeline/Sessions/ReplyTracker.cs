@@ -22,6 +22,8 @@ public sealed class ReplyTracker(Conversation conversation, TurnManager turns)
                 return null;
             case ReplyEndFrame end:
                 turns.ReplyFinished(end.Turn);
+                // The tool messages travel on the end so that every transport's history gets them, not only the voice call's.
+                conversation.ToolMessages(end.Turn, end.ToolMessages);
                 return conversation.EndReply(end.Turn, interrupted: false);
             case InterruptFrame i:
                 return conversation.EndReply(i.Turn, interrupted: true);

@@ -54,6 +54,9 @@ public sealed class StageChain : IAsyncDisposable
 
     public CancellationToken Token => _cts.Token;
 
+    /// <summary>The clock the chain was started with.</summary>
+    public TimeProvider Time => _time;
+
     /// <summary>Starts the stages. <paramref name="cts"/> is the session's cancellation, owned by the chain from here on.</summary>
     /// <param name="output">How the output is paced, and per-call state the chain disposes after its stages; null for unpaced output.</param>
     public static StageChain Start(IReadOnlyList<StageLink> stages, int outputCapacity, TurnManager turns, TurnTimeline timeline, CancellationTokenSource cts, TimeProvider? time = null, ChainOutput? output = null)

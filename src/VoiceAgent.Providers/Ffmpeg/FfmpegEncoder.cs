@@ -4,10 +4,11 @@ using VoiceAgent.Pipeline.Audio;
 
 namespace VoiceAgent.Providers.Ffmpeg;
 
-/// <summary>Streaming PCM16 mono to Ogg Opus, AAC (ADTS) or FLAC through the <c>ffmpeg</c> program over pipes.</summary>
+/// <summary>Streaming PCM16 mono to Ogg Opus or AAC (ADTS) through the <c>ffmpeg</c> program over pipes.</summary>
 /// <remarks>
-/// ffmpeg rather than in-process libraries for these three: Debian has no AAC encoder library outside ffmpeg's own
-/// libavcodec, and one program for all three is far less code than three native bindings. The price is ffmpeg's start
+/// ffmpeg rather than in-process libraries for these two: Debian has no AAC encoder library outside ffmpeg's own
+/// libavcodec, and one program for both is less code than two native bindings. (FLAC moved in process, to libFLAC:
+/// ffmpeg's FLAC path held its first byte back 80–110 ms even when warm.) The price is ffmpeg's start
 /// (about 200 ms of CPU, mostly loading its libraries: README, bench), which <see cref="FfmpegEncoderPool"/> takes off
 /// the request's path by keeping one started ffmpeg per format waiting. Raw input with its format given needs no probing
 /// (<c>-probesize 32 -analyzeduration 0</c>); <c>-flush_packets 1</c> and Ogg pages of at most 20 ms make ffmpeg
@@ -36,16 +37,14 @@ public sealed class FfmpegEncoder : IAudioEncoder
     /// <summary>
     /// ffmpeg's output options per format. opus: Ogg Opus, as OpenAI's <c>opus</c> (a browser's <c>audio/ogg</c>), 32 kbit/s,
     /// 20 ms frames, tuned for speech. aac: AAC-LC in ADTS frames, the streamable form of OpenAI's <c>aac</c>, 64 kbit/s.
-    /// flac: lossless; streamed, so the header's total-samples field stays 0 ("unknown"), which FLAC allows.
     /// </summary>
     internal static readonly IReadOnlyDictionary<string, (string ContentType, string[] Codec)> Formats = new Dictionary<string, (string, string[])>
     {
         ["opus"] = ("audio/ogg", ["-c:a", "libopus", "-b:a", "32k", "-application", "voip", "-frame_duration", "20", "-f", "ogg", "-page_duration", "20000"]),
         ["aac"] = ("audio/aac", ["-c:a", "aac", "-b:a", "64k", "-f", "adts"]),
-        ["flac"] = ("audio/flac", ["-c:a", "flac", "-f", "flac"]),
     };
 
-    /// <summary>Starts ffmpeg for <paramref name="format"/> (opus, aac or flac), waiting for its input.</summary>
+    /// <summary>Starts ffmpeg for <paramref name="format"/> (opus or aac), waiting for its input.</summary>
     internal static FfmpegProcess StartProcess(string format, int sampleRate)
     {
         string[] input = ["-probesize", "32", "-analyzeduration", "0", "-f", "s16le", "-ar", sampleRate.ToString(CultureInfo.InvariantCulture), "-ac", "1", "-i", "pipe:0"];

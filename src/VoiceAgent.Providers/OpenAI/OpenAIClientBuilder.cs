@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using Azure.AI.OpenAI;
 using global::OpenAI;
 
 namespace VoiceAgent.Providers.OpenAI;
@@ -9,6 +10,11 @@ internal static class OpenAIClientBuilder
 {
     public static OpenAIClient Create(OpenAIEngineOptions options)
     {
+        if (options.Azure is { } azure)
+        {
+            return CreateAzure(options, azure);
+        }
+
         var clientOptions = new OpenAIClientOptions
         {
             Endpoint = new Uri(options.BaseUrl),
@@ -30,6 +36,26 @@ internal static class OpenAIClientBuilder
 #pragma warning disable OPENAI001
         return new OpenAIClient(CreateAuthentication(options), clientOptions);
 #pragma warning restore OPENAI001
+    }
+
+    // AzureOpenAIClient is an OpenAIClient whose chat and audio clients use deployment paths and the api-version query;
+    // everything built on OpenAIClient (the M.E.AI adapter, the streamed speech) works on it unchanged.
+    private static AzureOpenAIClient CreateAzure(OpenAIEngineOptions options, AzureOpenAIConnection azure)
+    {
+        var clientOptions = new AzureOpenAIClientOptions(azure.ApiVersion)
+        {
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            NetworkTimeout = options.Timeout,
+        };
+        if (options.Headers.Count > 0)
+        {
+            clientOptions.AddPolicy(new ExtraHeadersPolicy(options.Headers), PipelinePosition.PerCall);
+        }
+
+        var endpoint = new Uri(options.BaseUrl);
+        return string.IsNullOrEmpty(options.ApiKey)
+            ? new AzureOpenAIClient(endpoint, azure.Credential ?? throw new InvalidOperationException("An Azure OpenAI engine without an ApiKey needs an Entra ID credential."), clientOptions)
+            : new AzureOpenAIClient(endpoint, new ApiKeyCredential(options.ApiKey), clientOptions);
     }
 
     private static AuthenticationPolicy CreateAuthentication(OpenAIEngineOptions options)

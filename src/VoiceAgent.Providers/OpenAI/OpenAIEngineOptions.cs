@@ -24,6 +24,12 @@ public sealed class OpenAIEngineOptions
     /// <summary>Send the key as an <c>api-key</c> header (Azure OpenAI) instead of <c>Authorization: Bearer</c>.</summary>
     public bool AzureApiKeyHeader { get; set; }
 
+    /// <summary>
+    /// Set for <c>Provider=AzureOpenAI</c> (not bound from configuration): the engine is reached through <c>Azure.AI.OpenAI</c>,
+    /// <see cref="BaseUrl"/> being the resource's endpoint and <see cref="Model"/> the deployment.
+    /// </summary>
+    public AzureOpenAIConnection? Azure { get; set; }
+
     /// <summary>Extra headers sent with every request (gateways, tenant ids). Values are treated as secrets.</summary>
     public Dictionary<string, string> Headers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

@@ -6,11 +6,12 @@ using VoiceAgent.Pipeline.Audio;
 
 namespace VoiceAgent.Providers.OpenAI;
 
-/// <summary>Speech to text through <c>POST /audio/transcriptions</c> (whisper-1, gpt-4o-transcribe, a Whisper server): batch only.</summary>
+/// <summary>Speech to text through <c>POST /audio/transcriptions</c> (whisper-1, gpt-4o-transcribe, a Whisper server): batch only, sent by M.E.AI's <c>AsISpeechToTextClient</c>.</summary>
 /// <remarks>
 /// The input is raw PCM16 mono at <see cref="SpeechToTextOptions.SpeechSampleRate"/> (16 kHz by default), or a WAV file.
 /// The stream is read to its end first (the pipeline feeds it while the user speaks), then sent as one WAV file.
-/// Streaming yields a single <see cref="SpeechToTextResponseUpdateKind.TextUpdated"/> when the transcript is back.
+/// Streaming yields a single <see cref="SpeechToTextResponseUpdateKind.TextUpdated"/> when the batch transcript is back,
+/// which every Whisper-compatible server can serve; the pipeline has the whole utterance by then anyway.
 /// </remarks>
 public sealed class OpenAISpeechToTextClient : ISpeechToTextClient
 {
@@ -41,16 +42,16 @@ public sealed class OpenAISpeechToTextClient : ISpeechToTextClient
         var wav = WavFile.LooksLikeWav(audio.Span)
             ? audio
             : WavFile.Write(new AudioChunk(audio[..(audio.Length & ~1)], AudioFormat.Pcm16Mono(options?.SpeechSampleRate ?? 16_000)));
-        var request = new AudioTranscriptionOptions { Language = LanguageHint(options?.SpeechLanguage ?? _language) };
-        var client = _client.GetAudioClient(options?.ModelId ?? _model);
+        // M.E.AI's own adapter sends it: it names the upload from the stream's first bytes (a seekable RIFF stream is
+        // speech.wav to the server) and maps language and model. What stays ours is around it: raw PCM made into WAV,
+        // a locale cut to Whisper's ISO-639-1, the audio read once so a retry or fallback can send it again.
+        var model = options?.ModelId ?? _model;
+        using var adapter = _client.GetAudioClient(model).AsISpeechToTextClient();
         using var body = ReplayableAudio.Open(wav);
-        var result = await client.TranscribeAudioAsync(body, "speech.wav", request, cancellationToken);
-        return new SpeechToTextResponse(result.Value.Text ?? "")
-        {
-            ModelId = options?.ModelId ?? _model,
-            EndTime = result.Value.Duration,
-            RawRepresentation = result.Value,
-        };
+        var request = new SpeechToTextOptions { ModelId = model, SpeechLanguage = LanguageHint(options?.SpeechLanguage ?? _language) };
+        var response = await adapter.GetTextAsync(body, request, cancellationToken);
+        response.ModelId ??= model;
+        return response;
     }
 
     public async IAsyncEnumerable<SpeechToTextResponseUpdate> GetStreamingTextAsync(

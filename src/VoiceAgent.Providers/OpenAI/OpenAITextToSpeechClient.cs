@@ -19,6 +19,8 @@ namespace VoiceAgent.Providers.OpenAI;
 /// The engine reports no word timings: they are estimated from the text (<see cref="EstimatedWordTimings"/>) and handed out
 /// with the audio they start in (<see cref="StreamedWordTimings"/>), fitted to the real duration at the end, so no word
 /// lies outside its audio. Nothing is yielded before the first body bytes, so a resilience layer can still retry.
+/// Not M.E.AI's <c>AsITextToSpeechClient</c> adapter (used for speech-to-text): it hands back the audio through the SDK's
+/// buffered convenience call, which would hold the first audio until the whole sentence is made, and it has no word timings.
 /// Voices: against the official OpenAI endpoint only its voice list (plus the configured voice) is accepted; any other
 /// server (Azure, vLLM, Kokoro and other compatible servers) has voices of its own, so any non-empty name is accepted there.
 /// </remarks>

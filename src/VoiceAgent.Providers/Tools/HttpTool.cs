@@ -98,6 +98,11 @@ public sealed class HttpTool : AIFunction
             request.Headers.TryAddWithoutValidation(ToolHeaders.SessionId, session);
         }
 
+        if (_scope.Tenant is { } tenant)
+        {
+            request.Headers.TryAddWithoutValidation(ToolHeaders.Tenant, tenant);
+        }
+
         if (_scope.Context is { } context)
         {
             request.Headers.TryAddWithoutValidation(ToolHeaders.AgoraContext, context);

@@ -1,86 +1,45 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using ModelContextProtocol.Client;
 
 namespace VoiceAgent.Providers.Tools;
 
 /// <summary>
 /// The configured MCP servers (stdio or Streamable HTTP, through the official client) and the tools they list. A server
-/// that cannot be started or reached is logged and reported in <see cref="Status"/>; the others serve regardless.
+/// that cannot be started or reached is logged, reported in <see cref="Status"/> and retried; one that goes away has its
+/// tools withdrawn and listed afresh when it is back. The others serve regardless.
 /// </summary>
-public sealed partial class McpToolSource(IReadOnlyList<McpServerOptions> servers, ILoggerFactory loggers, TimeProvider time) : IAsyncDisposable
+public sealed class McpToolSource(IReadOnlyList<McpServerOptions> servers, McpConnectionTimings timings, ILoggerFactory loggers, TimeProvider time) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, McpServerStatus> _status = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<McpClient> _clients = [];
     private readonly ILogger _logger = loggers.CreateLogger("VoiceAgent.Tools.Mcp");
-    private IReadOnlyList<(AIFunction Tool, int TimeoutMs)> _tools = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private IReadOnlyList<McpServerConnection> _connections = [];
+    private Task _running = Task.CompletedTask;
+    private int _disposed;
 
-    /// <summary>The tools of every connected server, each with its server's timeout (0: the default).</summary>
-    public IReadOnlyList<(AIFunction Tool, int TimeoutMs)> Tools => Volatile.Read(ref _tools);
+    /// <summary>The tools of every connected server, in configuration order, each with its server's timeout (0: the default).</summary>
+    public IReadOnlyList<(AIFunction Tool, int TimeoutMs)> Tools => [.. Volatile.Read(ref _connections).SelectMany(c => c.Tools)];
 
-    public IReadOnlyList<McpServerStatus> Status => [.. servers.Select(s => _status.TryGetValue(s.Name, out var st) ? st : new McpServerStatus(s.Name, false, 0, "not started yet"))];
+    public IReadOnlyList<McpServerStatus> Status => [.. servers.Select(s =>
+        Volatile.Read(ref _connections).FirstOrDefault(c => c.Name == s.Name)?.Status ?? new McpServerStatus(s.Name, false, 0, "not started yet"))];
 
-    /// <summary>Connects to every server at once and lists their tools; never throws for a server's failure.</summary>
-    public async Task StartAsync(TimeSpan connectTimeout, CancellationToken cancellationToken)
+    /// <summary>Starts keeping every server connected and waits for each one's first attempt; never throws for a server's failure.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var listed = await Task.WhenAll(servers.Select(s => ConnectAsync(s, connectTimeout, cancellationToken)));
-        Volatile.Write(ref _tools, [.. listed.SelectMany(t => t)]);
+        var connections = servers.Select(s => new McpServerConnection(s, timings, loggers, _logger, time)).ToList();
+        var first = connections.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToList();
+        Volatile.Write(ref _connections, connections);
+        _running = Task.WhenAll(connections.Select((c, i) => c.RunAsync(first[i], _stopping.Token)));
+        await Task.WhenAll(first.Select(f => f.Task)).WaitAsync(cancellationToken);
     }
 
+    /// <summary>Stops reconnecting and closes every session; the host stops it and then disposes it, so a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var client in _clients)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            await client.DisposeAsync();
+            await _stopping.CancelAsync();
+            await _running;
+            _stopping.Dispose();
         }
     }
-
-    private async Task<IReadOnlyList<(AIFunction, int)>> ConnectAsync(McpServerOptions server, TimeSpan connectTimeout, CancellationToken cancellationToken)
-    {
-        using var deadline = new CancellationTokenSource(connectTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        try
-        {
-            var client = await McpClient.CreateAsync(Transport(server), new McpClientOptions { TimeProvider = time }, loggers, linked.Token);
-            _clients.Add(client);
-            var tools = await client.ListToolsAsync(cancellationToken: linked.Token);
-            _status[server.Name] = new McpServerStatus(server.Name, true, tools.Count, null);
-            LogConnected(_logger, server.Name, tools.Count);
-            return [.. tools.Select(t => ((AIFunction)t, server.TimeoutMs))];
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            var error = deadline.IsCancellationRequested ? $"no answer within {connectTimeout.TotalSeconds:0} s" : ex.Message;
-            _status[server.Name] = new McpServerStatus(server.Name, false, 0, error);
-            LogUnavailable(_logger, server.Name, error, ex);
-            return [];
-        }
-    }
-
-    private IClientTransport Transport(McpServerOptions server) => server.Command is { Length: > 0 } command
-        ? new StdioClientTransport(
-            new StdioClientTransportOptions
-            {
-                Name = server.Name,
-                Command = command,
-                Arguments = server.Arguments,
-                EnvironmentVariables = server.Environment,
-            },
-            loggers)
-        : new HttpClientTransport(
-            new HttpClientTransportOptions
-            {
-                Name = server.Name,
-                Endpoint = new Uri(server.Url ?? throw new ArgumentException($"VoiceAgent:Tools:Mcp: server '{server.Name}' needs a Command or a Url.")),
-                TransportMode = HttpTransportMode.StreamableHttp,
-                AdditionalHeaders = server.Headers,
-            },
-            loggers);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "MCP server {Server} connected with {Tools} tools")]
-    private static partial void LogConnected(ILogger logger, string server, int tools);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "MCP server {Server} is unavailable: {Error}; its tools are not offered")]
-    private static partial void LogUnavailable(ILogger logger, string server, string error, Exception exception);
 }

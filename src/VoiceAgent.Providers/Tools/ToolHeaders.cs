@@ -8,4 +8,7 @@ public static class ToolHeaders
 
     /// <summary>The <c>context</c> object Agora sent with the request, as compact JSON (non-ASCII escaped), when there was one.</summary>
     public const string AgoraContext = "X-VoiceAgent-Agora-Context";
+
+    /// <summary>The tenant the conversation belongs to: the caller's API-key name (<c>default</c> with no keys configured), never the key.</summary>
+    public const string Tenant = "X-VoiceAgent-Tenant";
 }

@@ -18,4 +18,13 @@ public sealed class ToolSourcesOptions
     public List<HttpToolOptions> Http { get; set; } = [];
 
     public List<McpServerOptions> Mcp { get; set; } = [];
+
+    /// <summary>How long an MCP server may take to connect or list its tools.</summary>
+    public int McpConnectTimeoutMs { get; set; } = 20_000;
+
+    /// <summary>How often a connected MCP server's tools are listed again, so that a changed list is picked up and a server gone without a word is noticed and reconnected.</summary>
+    public int McpPingIntervalMs { get; set; } = 15_000;
+
+    /// <summary>The first wait before reconnecting to an MCP server that went away or could not start; it doubles up to 30 s.</summary>
+    public int McpReconnectDelayMs { get; set; } = 1_000;
 }

@@ -31,6 +31,13 @@ public static class SseReader
                 continue;
             }
 
+            if (line.StartsWith(':'))
+            {
+                // An SSE comment: the service's keep-alive while a tool runs; every SSE parser skips it.
+                (await reader.ReadLineAsync(cancellationToken)).ShouldBe("", "a keep-alive comment ends with a blank line");
+                continue;
+            }
+
             done.ShouldBeFalse("nothing may follow [DONE]");
             line.ShouldStartWith("data: ");
             var data = line["data: ".Length..];

@@ -21,6 +21,24 @@ public sealed class ToolCallingHttpTests
         events.Last().GetProperty("choices")[0].GetProperty("finish_reason").GetString().ShouldBe("stop");
         var call = s.Tool.Requests.Single();
         call.Header(ToolHeaders.AgoraContext).ShouldBe("""{"presence":"caf\u00E9"}""");
+        // No keys configured: the one tenant.
+        call.Header(ToolHeaders.Tenant).ShouldBe("default");
+    }
+
+    [Fact]
+    public async Task An_http_tool_gets_the_callers_key_name_never_the_key()
+    {
+        await using var s = await ToolScenario.StartAsync(settings: new()
+        {
+            ["VoiceAgent:Auth:Keys:0:Name"] = "acme-app",
+            ["VoiceAgent:Auth:Keys:0:Key"] = "test-key",
+        });
+
+        (await CompleteAsync(s.Host, "Weather?")).ShouldContain("sunny and 21 degrees");
+
+        var call = s.Tool.Requests.Single();
+        call.Header(ToolHeaders.Tenant).ShouldBe("acme-app");
+        call.Headers.ShouldNotContain(h => h.Value.Contains("test-key", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -116,6 +134,54 @@ public sealed class ToolCallingHttpTests
 
         transcript.ToString().ShouldContain("sunny and 21 degrees");
         s.Tool.Requests.Count.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("/audio/chat/completions")]
+    [InlineData("/v1/chat/completions")]
+    public async Task A_slow_tool_keeps_the_stream_alive_with_sse_comments(string path)
+    {
+        await using var s = await ToolScenario.StartAsync(
+            async (ctx, request) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1.5));
+                await FakeResponses.Json(200, "sunny and 21 degrees")(ctx, request);
+            },
+            new() { ["VoiceAgent:Http:KeepAliveMs"] = "100" });
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(new { messages = new[] { new { role = "user", content = "Weather?" } }, stream = true }) };
+        using var response = await s.Host.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(ServiceHost.Timeout);
+        response.EnsureSuccessStatusCode();
+        var raw = await response.Content.ReadAsStringAsync().WaitAsync(ServiceHost.Timeout);
+
+        raw.ShouldContain("\n\n: keep-alive\n\n");
+        raw.ShouldContain("sunny and 21 degrees");
+        raw.ShouldEndWith("data: [DONE]\n\n");
+    }
+
+    [Fact]
+    public async Task The_openai_sdk_streams_through_keep_alives()
+    {
+        await using var s = await ToolScenario.StartAsync(
+            async (ctx, request) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1.5));
+                await FakeResponses.Json(200, "sunny and 21 degrees")(ctx, request);
+            },
+            new() { ["VoiceAgent:Http:KeepAliveMs"] = "100" });
+        var chat = new OpenAI.OpenAIClient(new System.ClientModel.ApiKeyCredential("test-key"), new OpenAI.OpenAIClientOptions { Endpoint = new Uri(s.Host.Address, "/v1") }).GetChatClient("voiceagent");
+
+        var text = new StringBuilder();
+        using var timeout = new CancellationTokenSource(ServiceHost.Timeout);
+        await foreach (var update in chat.CompleteChatStreamingAsync([new OpenAI.Chat.UserChatMessage("Weather?")], cancellationToken: timeout.Token))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+        }
+
+        text.ToString().ShouldContain("The answer is sunny and 21 degrees.");
     }
 
     [Fact]

@@ -33,6 +33,8 @@ public sealed class OpenAISpeechToTextClientTests
         var text = Encoding.UTF8.GetString(body);
         text.ShouldContain("name=model");
         text.ShouldContain("test-model");
+        // The official adapter names the upload from its first bytes: a server that goes by the extension decodes WAV.
+        text.ShouldMatch("filename=\"?[^\"\r\n;]*\\.wav");
         text.ShouldContain("name=language");
         text.ShouldContain("\r\nen\r\n");
     }
