@@ -18,7 +18,7 @@ public static class OpenAIEngineRegistration
 
     public static IServiceCollection AddOpenAIEngines(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(sp => new EngineMetrics(sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp => new EngineMetrics(sp.GetRequiredService<IMeterFactory>()));
         if (Uses(configuration, "Llm"))
         {
             Options(services, configuration, "Llm");

@@ -106,6 +106,7 @@ public sealed class StageChain : IAsyncDisposable
     private void ReleaseShared()
     {
         _owned?.Dispose();
+        Timeline.Dispose();
         Turns.Dispose();
         _cts.Dispose();
     }
