@@ -99,7 +99,7 @@ public sealed partial class ChatCompletionHandler(
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        var chunks = new ChatChunkWriter(response, reply.Id, reply.AudioId, reply.Created, reply.Model);
+        using var chunks = new ChatChunkWriter(response, reply.Id, reply.AudioId, reply.Created, reply.Model);
         chunks.Role(reply.Request.WithAudio);
         await chunks.FlushAsync(ct);
         await ProduceAsync(reply, new SseReplyWriter(chunks, new AudioPacer(options.Value, time), reply.Request.WithAudio, time), ct);

@@ -31,7 +31,7 @@ public static class MicCallRunner
                 speakers = new Speakers(16_000);
             }
 
-            status.WriteLine("Listening: speak; Ctrl+C ends the call.");
+            await status.WriteLineAsync("Listening: speak; Ctrl+C ends the call.");
             try
             {
                 await foreach (var frame in microphone.Frames.ReadAllAsync(stop))

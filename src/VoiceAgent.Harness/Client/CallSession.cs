@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Threading.Channels;
 
 namespace VoiceAgent.Harness.Client;
 
@@ -17,7 +18,8 @@ public sealed class CallSession(VoiceCallSocket socket, string sessionId, ICallO
     private long _replyTurn = -1;
     private int _turnsCompleted;
     private int _errors;
-    private readonly SemaphoreSlim _turnEnded = new(0);
+    // A signal per ended turn; waiters peek (WaitToReadAsync), so one that gives up takes no signal from the next.
+    private readonly Channel<bool> _turnEnded = Channel.CreateUnbounded<bool>();
 
     public string SessionId => sessionId;
 
@@ -73,7 +75,7 @@ public sealed class CallSession(VoiceCallSocket socket, string sessionId, ICallO
         finally
         {
             Ended = true;
-            _turnEnded.Release(); // wakes a waiter: no more turns will come
+            _turnEnded.Writer.TryWrite(true); // wakes a waiter: no more turns will come
         }
     }
 
@@ -114,10 +116,21 @@ public sealed class CallSession(VoiceCallSocket socket, string sessionId, ICallO
         while (TurnsCompleted < count && !Ended)
         {
             var left = MillisecondsBetween(Now, deadline);
-            if (left <= 0 || !await _turnEnded.WaitAsync(TimeSpan.FromMilliseconds(left), cancellationToken))
+            try
+            {
+                if (left <= 0)
+                {
+                    throw new TimeoutException();
+                }
+
+                await _turnEnded.Reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromMilliseconds(left), _time, cancellationToken);
+            }
+            catch (TimeoutException)
             {
                 return TurnsCompleted >= count;
             }
+
+            _turnEnded.Reader.TryRead(out _);
         }
 
         return true;
@@ -198,7 +211,7 @@ public sealed class CallSession(VoiceCallSocket socket, string sessionId, ICallO
 
         observer?.OnTurnEnded(result);
         Interlocked.Increment(ref _turnsCompleted);
-        _turnEnded.Release();
+        _turnEnded.Writer.TryWrite(true);
     }
 
     private TurnState Turn(long id)

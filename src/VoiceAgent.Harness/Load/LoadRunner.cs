@@ -37,8 +37,10 @@ public sealed class LoadRunner(LoadOptions options, TimeProvider? time = null)
         VoiceCallSocket socket;
         try
         {
+#pragma warning disable CA2000 // Owned by the await using below; nothing between the two can throw.
             socket = await VoiceCallSocket.ConnectAsync(options.Url, options.Token, options.ConnectTimeout, cancellationToken);
         }
+#pragma warning restore CA2000
         catch (HarnessException ex)
         {
             outcome.ConnectFailed = true;

@@ -58,7 +58,10 @@ public sealed class ConversationPipelineFactory(
         // The call's side door from the recogniser back to the VAD stage: partials for the turn detector and the interruption policy.
         var transcript = new UserTranscript(_time);
         var detector = (turnDetectors ?? BuiltInTurnDetector(o.Vad, _time)).Create(VadStage.SampleRate, transcript);
+        // Owned by the chain from here on: it goes into the ChainOutput, which the chain disposes after its stages.
+#pragma warning disable CA2000
         var interruptions = new InterruptionPolicy(o.Interruptions, turns, transcript, _time, timeline, loggers.CreateLogger<InterruptionPolicy>());
+#pragma warning restore CA2000
         StageLink[] stages =
         [
             new("vad", new VadStage(vad, resamplers, o.Vad, turns, timeline, detector, interruptions).RunAsync, AudioInCapacity),

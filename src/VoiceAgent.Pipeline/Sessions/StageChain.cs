@@ -106,7 +106,7 @@ public sealed class StageChain : IAsyncDisposable
     private void ReleaseShared()
     {
         _owned?.Dispose();
-        Timeline.Dispose();
+        Timeline.EndOpenTraces();
         Turns.Dispose();
         _cts.Dispose();
     }

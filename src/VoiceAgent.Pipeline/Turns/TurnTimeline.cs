@@ -19,7 +19,7 @@ public enum TurnMilestone
 /// Records when each milestone of a turn happened, first time only, and reports latencies from <see cref="TurnMilestone.Start"/>;
 /// with a <see cref="TurnTracer"/>, each turn's milestones are also its trace's spans.
 /// </summary>
-public sealed class TurnTimeline(TimeProvider? time = null, TurnTracer? tracer = null) : IDisposable
+public sealed class TurnTimeline(TimeProvider? time = null, TurnTracer? tracer = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<(long Turn, TurnMilestone Milestone), long> _marks = new();
@@ -86,5 +86,5 @@ public sealed class TurnTimeline(TimeProvider? time = null, TurnTracer? tracer =
     }
 
     /// <summary>Ends the traces of turns still open (the session ended under them).</summary>
-    public void Dispose() => tracer?.Dispose();
+    public void EndOpenTraces() => tracer?.EndAll();
 }

@@ -20,6 +20,7 @@ public sealed class ToolMetrics
     private readonly Counter<long> _calls;
     private readonly Histogram<double> _duration;
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The meter belongs to the IMeterFactory, which disposes it with the host.")]
     public ToolMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);

@@ -12,7 +12,7 @@ namespace VoiceAgent.Pipeline.Turns.Tracing;
 /// Stages run on their own tasks, so the spans are held here by turn rather than carried in <see cref="Activity.Current"/>;
 /// only a scoped span (<see cref="StartSpan"/>) becomes current, for the code it wraps. Times come from the injected clock.
 /// </remarks>
-public sealed class TurnTracer : IDisposable
+public sealed class TurnTracer
 {
     private readonly Lock _gate = new();
     private readonly ActivitySource _source;
@@ -144,7 +144,8 @@ public sealed class TurnTracer : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Ends every open turn's trace (the session is over).</summary>
+    public void EndAll()
     {
         lock (_gate)
         {
