@@ -63,6 +63,7 @@ public static partial class VoiceAgentApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<HostMeters>().Own(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         // The browser page comes first: plain files that need no key (the page asks for one; the API checks it).
         app.UseVoiceCallPage();
         if (app.Services.GetRequiredService<ApiKeyValidator>().Open)

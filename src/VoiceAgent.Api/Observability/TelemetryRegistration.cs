@@ -20,14 +20,16 @@ public static class TelemetryRegistration
     public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<TurnTracing>();
+        var own = new HostMeters();
+        services.AddSingleton(own);
         var telemetry = services.AddOpenTelemetry()
             // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are read by the SDK; this is only the name when none is set.
             .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "voiceagent"))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter("VoiceAgent*", "System.Runtime")
-                    .AddView(i => i is System.Diagnostics.Metrics.Histogram<double> { Unit: "ms" }
-                        ? new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets }
+                    .AddView(i => own.IsOther(i.Meter) ? MetricStreamConfiguration.Drop
+                        : i is System.Diagnostics.Metrics.Histogram<double> { Unit: "ms" } ? new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets }
                         : null)
                     .AddPrometheusExporter(o =>
                     {

@@ -172,7 +172,7 @@ public sealed partial class LlmStage(
                 timeline.ToolTime(turn, calls.Elapsed);
             }
 
-            span?.SetTag("voiceagent.llm.finish_reason", finish);
+            span.Activity?.SetTag("voiceagent.llm.finish_reason", finish);
             await output.WriteAsync(new ReplyEndFrame(turn, finish, Usage: usage) { ToolCalls = calls.ClientCalls.Count > 0 ? calls.ClientCalls : null }, sessionToken);
             if (calls.EndCallRequested)
             {
@@ -182,12 +182,12 @@ public sealed partial class LlmStage(
         catch (OperationCanceledException) when (turnToken.IsCancellationRequested)
         {
             // A barge-in or the end of the session: not a failure. Nothing more of this turn goes out.
-            span?.SetTag("voiceagent.llm.cancelled", true);
+            span.Activity?.SetTag("voiceagent.llm.cancelled", true);
         }
         catch (Exception ex)
         {
             LogLlmFailed(_logger, turn.Value, ex);
-            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            span.Activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             var error = PipelineError.EngineFailed("The language model", ex.Message);
             await output.WriteAsync(new ReplyEndFrame(turn, "error", error) { SpokenFailure = _options.FailureMessage }, sessionToken);
         }

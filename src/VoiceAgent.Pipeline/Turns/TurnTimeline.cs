@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using VoiceAgent.Pipeline.Turns.Tracing;
 
 namespace VoiceAgent.Pipeline.Turns;
@@ -70,8 +69,8 @@ public sealed class TurnTimeline(TimeProvider? time = null, TurnTracer? tracer =
     /// <summary>The TTS engine was asked for a sentence of <paramref name="turn"/> (the trace's wait for first audio starts at the first).</summary>
     public void SynthesisStarted(TurnId turn) => tracer?.SynthesisStarted(turn);
 
-    /// <summary>A span of the turn's trace around awaited work (the LLM's stream), current for what runs inside; null when not traced.</summary>
-    public Activity? StartSpan(TurnId turn, string name) => tracer?.StartSpan(turn, name);
+    /// <summary>A span of the turn's trace around awaited work (the LLM's stream), current for what runs inside; empty when not traced.</summary>
+    public TurnSpan StartSpan(TurnId turn, string name) => tracer?.StartSpan(turn, name) ?? default;
 
     /// <summary>Forgets a finished turn so a long call does not accumulate marks; its trace ends.</summary>
     public void Forget(TurnId turn)

@@ -114,22 +114,22 @@ public sealed class TurnTracer
 
     /// <summary>
     /// A span of the turn around work the caller awaits, made <see cref="Activity.Current"/> so that spans started inside
-    /// (the chat client's, each tool call's) nest under it; the caller disposes it. Null when the turn is not traced.
+    /// (the chat client's, each tool call's) nest under it; the caller disposes it. Empty when the turn is not traced.
     /// </summary>
-    public Activity? StartSpan(TurnId turn, string name)
+    public TurnSpan StartSpan(TurnId turn, string name)
     {
         ActivityContext parent;
         lock (_gate)
         {
             if (!_open.TryGetValue(turn.Value, out var spans))
             {
-                return null;
+                return default;
             }
 
             parent = spans.Root.Context;
         }
 
-        return _source.StartActivity(name, ActivityKind.Internal, parent, startTime: _time.GetUtcNow());
+        return new TurnSpan(_source.StartActivity(name, ActivityKind.Internal, parent, startTime: _time.GetUtcNow()), _time);
     }
 
     /// <summary>The turn is over (its reply ended, or it never became one): its trace ends.</summary>
