@@ -6,6 +6,7 @@ namespace VoiceAgent.Benchmarks.Embedded;
 
 /// <summary>Latency of the rule-based dialogue engine to its first streamed update (the LLM "first token"), and a whole reply.</summary>
 [MemoryDiagnoser]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "BenchmarkDotNet does not dispose benchmarks: [GlobalCleanup] disposes the fields.")]
 public class DialogueBenchmarks
 {
     private readonly DialogueChatClient _client = new(new DialogueOptions
@@ -18,6 +19,9 @@ public class DialogueBenchmarks
 
     [Params("what is one hundred and twenty three times seven", "what is the capital of france", "十二乘以七等于多少")]
     public string Question { get; set; } = "";
+
+    [GlobalCleanup]
+    public void Cleanup() => _client.Dispose();
 
     [GlobalSetup]
     public void Setup() =>

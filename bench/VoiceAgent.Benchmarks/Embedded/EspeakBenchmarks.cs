@@ -12,6 +12,7 @@ namespace VoiceAgent.Benchmarks.Embedded;
 /// Run: dotnet run -c Release --project bench/VoiceAgent.Benchmarks -- --filter '*Espeak*' --job short
 /// </remarks>
 [MemoryDiagnoser]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "BenchmarkDotNet does not dispose benchmarks: [GlobalCleanup] disposes the fields.")]
 public class EspeakBenchmarks
 {
     private const string TenWords = "Please turn on the kitchen lights before we arrive home.";

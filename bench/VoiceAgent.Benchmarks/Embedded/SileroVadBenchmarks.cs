@@ -5,6 +5,7 @@ namespace VoiceAgent.Benchmarks.Embedded;
 
 /// <summary>Cost of one Silero VAD v5 window (32 ms: 512 samples at 16 kHz, 256 at 8 kHz) on speech-like audio, one stream.</summary>
 [MemoryDiagnoser]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "BenchmarkDotNet does not dispose benchmarks: [GlobalCleanup] disposes the fields.")]
 public class SileroVadBenchmarks
 {
     private short[] _window16 = null!;

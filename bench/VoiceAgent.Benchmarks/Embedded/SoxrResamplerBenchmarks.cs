@@ -6,6 +6,7 @@ namespace VoiceAgent.Benchmarks.Embedded;
 
 /// <summary>Resampling one second of 22 050 Hz audio to 16 000 Hz in 20 ms chunks, as a live stream would: soxr against the linear fallback.</summary>
 [MemoryDiagnoser]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "BenchmarkDotNet does not dispose benchmarks: [GlobalCleanup] disposes the fields.")]
 public class SoxrResamplerBenchmarks
 {
     private const int InputRate = 22_050;

@@ -5,6 +5,7 @@ namespace VoiceAgent.Benchmarks.Embedded;
 
 /// <summary>Cost of one WebRTC VAD decision on a 30 ms frame at 16 kHz, on a silent and on a voiced-like frame.</summary>
 [MemoryDiagnoser]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "BenchmarkDotNet does not dispose benchmarks: [GlobalCleanup] disposes the fields.")]
 public class WebRtcVadBenchmarks
 {
     private const int Rate = 16_000;

@@ -39,7 +39,7 @@ public static class SseLoad
                     var eq = args[i].IndexOf('=', StringComparison.Ordinal);
                     if (eq <= 0)
                     {
-                        Console.Error.WriteLine($"unknown argument {args[i]}");
+                        await Console.Error.WriteLineAsync($"unknown argument {args[i]}");
                         return 2;
                     }
 
@@ -50,7 +50,7 @@ public static class SseLoad
 
         if (bodyFile is null || targets.Count == 0)
         {
-            Console.Error.WriteLine("usage: sse-load --body FILE [--n N] [--c C] [--rounds R] [--warmup W] [--max-seconds S] name=URL [name=URL ...]");
+            await Console.Error.WriteLineAsync("usage: sse-load --body FILE [--n N] [--c C] [--rounds R] [--warmup W] [--max-seconds S] name=URL [name=URL ...]");
             return 2;
         }
 

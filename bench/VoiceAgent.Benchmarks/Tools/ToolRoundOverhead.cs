@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using VoiceAgent.Pipeline.Frames;
 using VoiceAgent.Pipeline.Llm;
 using VoiceAgent.Pipeline.Turns;
@@ -40,7 +41,8 @@ public static class ToolRoundOverhead
         var options = new OpenAIEngineOptions { Name = "bench", BaseUrl = server.BaseUrl + "/v1", Model = "m", ApiKey = "k" };
         using var chat = new ChatClientBuilder(OpenAIEngines.CreateChatClient(options)).UseFunctionInvocation(configure: f => f.MaximumIterationsPerRequest = 5).Build();
         using var http = new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
-        using var metrics = new ToolMetrics();
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new ToolMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var sources = new ToolSourcesOptions { Http = [new HttpToolOptions { Name = "lookup", Url = server.BaseUrl + "/tool", ParametersJson = """{"type":"object","properties":{"id":{"type":"string"}}}""" }] };
         var catalog = new ToolCatalog(sources, [], [new HttpTool(sources.Http[0], http, 16_384)], null, metrics, TimeProvider.System);
 

@@ -25,13 +25,13 @@ public static class TurnTakingBench
                 case "--parallel": parallel = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--part": part = args[++i]; break;
                 case "--table": table = args[++i]; break;
-                default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
+                default: await Console.Error.WriteLineAsync($"unknown argument {args[i]}"); return 2;
             }
         }
 
         if (url is null)
         {
-            Console.Error.WriteLine("usage: turn-taking --url ws://127.0.0.1:PORT/chat/voice_call [--name NAME] [--parallel N] [--part all|tune|heldout] [--table FILE]");
+            await Console.Error.WriteLineAsync("usage: turn-taking --url ws://127.0.0.1:PORT/chat/voice_call [--name NAME] [--parallel N] [--part all|tune|heldout] [--table FILE]");
             return 2;
         }
 

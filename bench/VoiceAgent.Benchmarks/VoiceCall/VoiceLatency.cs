@@ -37,7 +37,7 @@ public static class VoiceLatency
 
         if (url is null)
         {
-            Console.Error.WriteLine("usage: voice-latency --url ws://127.0.0.1:PORT/chat/voice_call [--turns N] [--end-silence-ms MS] [\"question\" ...]");
+            await Console.Error.WriteLineAsync("usage: voice-latency --url ws://127.0.0.1:PORT/chat/voice_call [--turns N] [--end-silence-ms MS] [\"question\" ...]");
             return 2;
         }
 

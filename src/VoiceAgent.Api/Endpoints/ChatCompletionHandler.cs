@@ -100,7 +100,7 @@ public sealed partial class ChatCompletionHandler(
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        var chunks = new ChatChunkWriter(response, reply.Id, reply.AudioId, reply.Created, reply.Model);
+        using var chunks = new ChatChunkWriter(response, reply.Id, reply.AudioId, reply.Created, reply.Model);
         chunks.Role(reply.Request.WithAudio);
         await chunks.FlushAsync(ct);
         var keepAlive = options.Value.KeepAliveMs > 0 ? TimeSpan.FromMilliseconds(options.Value.KeepAliveMs) : (TimeSpan?)null;

@@ -17,6 +17,7 @@ internal static class SpeechEncoders
 
     private const int Mp3KilobitsPerSecond = 64; // MPEG-2 layer III at 24 kHz; plenty for one voice
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The encoder is returned: the caller owns and disposes it.")]
     public static async ValueTask<IAudioEncoder> CreateAsync(string responseFormat, Stream output, FfmpegEncoderPool ffmpeg) => responseFormat switch
     {
         "mp3" => new LameMp3Encoder(SampleRate, Mp3KilobitsPerSecond, output),

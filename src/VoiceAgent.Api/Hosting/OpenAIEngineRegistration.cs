@@ -26,7 +26,7 @@ public static class OpenAIEngineRegistration
 
     public static IServiceCollection AddOpenAIEngines(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(sp => new EngineMetrics(sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp => new EngineMetrics(sp.GetRequiredService<IMeterFactory>()));
         foreach (var provider in (string[])[OpenAI, AzureOpenAI])
         {
             if (Uses(configuration, "Llm", provider))

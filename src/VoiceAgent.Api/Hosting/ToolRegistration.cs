@@ -20,7 +20,7 @@ public static class ToolRegistration
             .Validate(o => o.MaxRounds is >= 1 and <= 50, "VoiceAgent:Tools:MaxRounds must be 1..50.")
             .Validate(o => o.FillerAfterMs >= 0, "VoiceAgent:Tools:FillerAfterMs must not be negative.")
             .ValidateOnStart();
-        services.AddSingleton(sp => new ToolMetrics(sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp => new ToolMetrics(sp.GetRequiredService<IMeterFactory>()));
         services.AddSingleton(_ => Sources(configuration));
         services.AddSingleton(sp =>
         {

@@ -39,9 +39,9 @@ public static partial class VoiceAgentApp
         services.AddOptions<LimitsOptions>().Bind(config.GetSection("VoiceAgent:Limits"));
         services.AddPerKeyRateLimits(config);
         services.AddSingleton<ApiKeyValidator>();
-        services.AddSingleton(sp => new AuthMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton(sp => new AuthMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton(sp => new PipelineMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
-        services.AddSingleton<PrometheusExporter>();
+        services.AddTelemetry(config);
         services.AddSingleton<SessionSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionSupervisor>());
         services.AddTurnDetectors();
@@ -63,6 +63,7 @@ public static partial class VoiceAgentApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<HostMeters>().Own(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         // The browser page comes first: plain files that need no key (the page asks for one; the API checks it).
         app.UseVoiceCallPage();
         if (app.Services.GetRequiredService<ApiKeyValidator>().Open)
@@ -70,8 +71,6 @@ public static partial class VoiceAgentApp
             LogOpenAuth(app.Logger);
         }
 
-        // Listen from the start so no measurement is missed.
-        app.Services.GetRequiredService<PrometheusExporter>();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.UseRateLimiter();
         app.MapHealthEndpoints();

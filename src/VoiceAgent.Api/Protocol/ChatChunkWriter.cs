@@ -10,7 +10,7 @@ namespace VoiceAgent.Api.Protocol;
 /// Writes <c>chat.completion.chunk</c> server-sent events straight into the response's pipe: one id and one audio id per
 /// response, transcripts with word timings, base64 PCM, finish, error and <c>[DONE]</c>. Call <see cref="FlushAsync"/> to send.
 /// </summary>
-public sealed class ChatChunkWriter(HttpResponse response, string id, string audioId, long created, string model)
+public sealed class ChatChunkWriter(HttpResponse response, string id, string audioId, long created, string model) : IDisposable
 {
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
@@ -184,4 +184,6 @@ public sealed class ChatChunkWriter(HttpResponse response, string id, string aud
         w.WriteNumber("total_tokens", usage.TotalTokenCount ?? ((usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0)));
         w.WriteEndObject();
     }
+
+    public void Dispose() => _json.Dispose();
 }

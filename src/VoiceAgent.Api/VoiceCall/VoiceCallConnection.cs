@@ -201,7 +201,7 @@ public sealed partial class VoiceCallConnection(
         _sessionId = id;
         var conversation = new Conversation(id, stored.Settings, stored.ToChatMessages()) { Tenant = store.Tenant.Value };
         _chain = pipelines.StartVoiceCall(conversation, ct);
-        var sender = new VoiceCallSender(_chain, conversation, store, _out, metrics, lease.Draining, logger);
+        var sender = new VoiceCallSender(_chain, conversation, store, _out, metrics, logger, lease.Draining);
         _out.TrySend(ServerFrames.Session(id, pipelines.Options.Output.OutputSampleRate));
         _pump = sender.RunAsync(ct);
         LogCallStarted(logger, id, stored.Messages.Count);

@@ -11,7 +11,7 @@ namespace VoiceAgent.Api.VoiceCall;
 /// interrupts, errors, and <c>turn_end</c> once the turn is saved (the <see cref="ReplyConsumer"/> saves it). Ends the
 /// call when the pipeline does.
 /// </summary>
-public sealed partial class VoiceCallSender(StageChain chain, Conversation conversation, IConversationStore store, OutgoingQueue output, PipelineMetrics metrics, CancellationToken draining, ILogger logger)
+public sealed partial class VoiceCallSender(StageChain chain, Conversation conversation, IConversationStore store, OutgoingQueue output, PipelineMetrics metrics, ILogger logger, CancellationToken draining)
     : ReplyWriter
 {
     public async Task RunAsync(CancellationToken ct)

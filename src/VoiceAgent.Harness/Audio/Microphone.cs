@@ -11,10 +11,13 @@ public sealed class Microphone : IDisposable
     private readonly PortAudioStream _stream;
     private readonly Thread _thread;
     private readonly int _frameSamples;
+    private readonly TimeProvider _time;
     private volatile bool _stopping;
 
-    public Microphone(int sampleRate, int frameMs)
+    /// <param name="time">The clock of each frame's <see cref="CapturedFrame.CapturedAt"/>: the call session's.</param>
+    public Microphone(int sampleRate, int frameMs, TimeProvider time)
     {
+        _time = time;
         _frameSamples = sampleRate * frameMs / 1000;
         _stream = PortAudioStream.OpenInput(sampleRate, _frameSamples);
         _thread = new Thread(Capture) { IsBackground = true, Name = "microphone" };
@@ -38,7 +41,7 @@ public sealed class Microphone : IDisposable
             {
                 var samples = new short[_frameSamples];
                 _stream.Read(samples);
-                _frames.Writer.TryWrite(new CapturedFrame(samples, Client.CallSession.Now));
+                _frames.Writer.TryWrite(new CapturedFrame(samples, _time.GetTimestamp()));
             }
 
             _frames.Writer.TryComplete();
@@ -50,5 +53,5 @@ public sealed class Microphone : IDisposable
     }
 }
 
-/// <summary>One captured frame and when its last sample was read (a <see cref="Client.CallSession.Now"/> timestamp).</summary>
+/// <summary>One captured frame and when its last sample was read (a timestamp of the microphone's clock).</summary>
 public sealed record CapturedFrame(short[] Samples, long CapturedAt);

@@ -15,14 +15,14 @@ public static class MicCallRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(status);
-        using var microphone = new Microphone(SpeechAudio.SampleRate, options.FrameMs);
+        using var microphone = new Microphone(SpeechAudio.SampleRate, options.FrameMs, TimeProvider.System);
         await using var socket = await VoiceCallSocket.ConnectAsync(options.Url, options.Token, options.ConnectTimeout, stop);
 
         // The call's own token outlives Ctrl+C, so the harness can still say is_close and hear the last answer.
         using var call = new CancellationTokenSource();
         Speakers? speakers = null;
         var observer = new PlaybackObserver(captions, () => speakers);
-        var session = new CallSession(socket, options.SessionId, observer, keepAudio: options.SavePath is not null);
+        var session = new CallSession(socket, options.SessionId, observer, keepAudio: options.SavePath is not null, time: TimeProvider.System);
         var receiving = session.ReceiveAsync(call.Token);
         try
         {
@@ -31,7 +31,7 @@ public static class MicCallRunner
                 speakers = new Speakers(16_000);
             }
 
-            status.WriteLine("Listening: speak; Ctrl+C ends the call.");
+            await status.WriteLineAsync("Listening: speak; Ctrl+C ends the call.");
             try
             {
                 await foreach (var frame in microphone.Frames.ReadAllAsync(stop))

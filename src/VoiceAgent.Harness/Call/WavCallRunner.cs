@@ -16,13 +16,13 @@ public static class WavCallRunner
         var receiving = session.ReceiveAsync(cancellationToken);
         var frameBytes = AudioFormat.Pcm16Mono16k.BytesFor(options.FrameMs);
         var silence = new byte[frameBytes];
-        var origin = CallSession.Now;
+        var origin = session.Now;
         long audioMs = 0;
 
         async Task SendAsync(ReadOnlyMemory<byte> pcm, bool voiced)
         {
             audioMs += options.FrameMs;
-            var due = options.Fast ? 0 : CallSession.After(origin, TimeSpan.FromMilliseconds(audioMs));
+            var due = options.Fast ? 0 : session.After(origin, TimeSpan.FromMilliseconds(audioMs));
             await session.SendFrameAsync(pcm, due, wait: true, voiced, cancellationToken).AsTask().WaitAsync(options.TurnTimeout, cancellationToken);
         }
 

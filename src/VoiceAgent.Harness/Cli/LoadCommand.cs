@@ -42,7 +42,7 @@ public static class LoadCommand
             };
             var asJson = parse.GetValue(json);
             var isPlain = asJson || parse.GetValue(plain) || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive;
-            var summary = await LoadProgress.RunAsync(new LoadRunner(options), options, isPlain, asJson ? Console.Error : Console.Out, TimeProvider.System, ct);
+            var summary = await LoadProgress.RunAsync(new LoadRunner(options, TimeProvider.System), options, isPlain, asJson ? Console.Error : Console.Out, TimeProvider.System, ct);
             if (asJson)
             {
                 Console.WriteLine(summary.ToJson());

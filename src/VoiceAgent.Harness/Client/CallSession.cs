@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Net.WebSockets;
+using System.Threading.Channels;
 
 namespace VoiceAgent.Harness.Client;
 
@@ -7,8 +7,10 @@ namespace VoiceAgent.Harness.Client;
 /// The client side of one voice call: sends audio frames (paced or not), records how late each was sent, and pairs each
 /// agent reply with the end of the user's speech before it to measure voice-to-voice latency.
 /// </summary>
-public sealed class CallSession(VoiceCallSocket socket, string sessionId, ICallObserver? observer = null, bool keepAudio = false)
+/// <param name="time">The clock of every timestamp the session takes or is given (<see cref="Now"/>); the system's by default.</param>
+public sealed class CallSession(VoiceCallSocket socket, string sessionId, ICallObserver? observer = null, bool keepAudio = false, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<long, TurnState> _turns = [];
     private readonly List<TurnResult> _finished = [];
     private readonly MemoryStream? _audio = keepAudio ? new MemoryStream() : null;
@@ -16,7 +18,8 @@ public sealed class CallSession(VoiceCallSocket socket, string sessionId, ICallO
     private long _replyTurn = -1;
     private int _turnsCompleted;
     private int _errors;
-    private readonly SemaphoreSlim _turnEnded = new(0);
+    // A signal per ended turn; waiters peek (WaitToReadAsync), so one that gives up takes no signal from the next.
+    private readonly Channel<bool> _turnEnded = Channel.CreateUnbounded<bool>();
 
     public string SessionId => sessionId;
 
@@ -53,11 +56,12 @@ public sealed class CallSession(VoiceCallSocket socket, string sessionId, ICallO
     /// <summary>The agent's speech as received (PCM16LE mono at <see cref="OutputSampleRate"/>), when kept.</summary>
     public byte[] AgentAudio() => _audio?.ToArray() ?? [];
 
-    public static long Now => Stopwatch.GetTimestamp();
+    /// <summary>A timestamp of the session's clock.</summary>
+    public long Now => _time.GetTimestamp();
 
-    public static long After(long timestamp, TimeSpan offset) => timestamp + (long)(offset.TotalSeconds * Stopwatch.Frequency);
+    public long After(long timestamp, TimeSpan offset) => timestamp + (long)(offset.TotalSeconds * _time.TimestampFrequency);
 
-    public static double MillisecondsBetween(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
+    public double MillisecondsBetween(long from, long to) => (to - from) * 1000.0 / _time.TimestampFrequency;
 
     /// <summary>True once the connection has ended (closed or broken).</summary>
     public bool Ended { get; private set; }
@@ -71,7 +75,7 @@ public sealed class CallSession(VoiceCallSocket socket, string sessionId, ICallO
         finally
         {
             Ended = true;
-            _turnEnded.Release(); // wakes a waiter: no more turns will come
+            _turnEnded.Writer.TryWrite(true); // wakes a waiter: no more turns will come
         }
     }
 
@@ -87,7 +91,7 @@ public sealed class CallSession(VoiceCallSocket socket, string sessionId, ICallO
             var ahead = MillisecondsBetween(Now, due);
             if (ahead > 0.5)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(ahead), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(ahead), _time, cancellationToken);
             }
         }
 
@@ -112,10 +116,21 @@ public sealed class CallSession(VoiceCallSocket socket, string sessionId, ICallO
         while (TurnsCompleted < count && !Ended)
         {
             var left = MillisecondsBetween(Now, deadline);
-            if (left <= 0 || !await _turnEnded.WaitAsync(TimeSpan.FromMilliseconds(left), cancellationToken))
+            try
+            {
+                if (left <= 0)
+                {
+                    throw new TimeoutException();
+                }
+
+                await _turnEnded.Reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromMilliseconds(left), _time, cancellationToken);
+            }
+            catch (TimeoutException)
             {
                 return TurnsCompleted >= count;
             }
+
+            _turnEnded.Reader.TryRead(out _);
         }
 
         return true;
@@ -196,7 +211,7 @@ public sealed class CallSession(VoiceCallSocket socket, string sessionId, ICallO
 
         observer?.OnTurnEnded(result);
         Interlocked.Increment(ref _turnsCompleted);
-        _turnEnded.Release();
+        _turnEnded.Writer.TryWrite(true);
     }
 
     private TurnState Turn(long id)

@@ -1,3 +1,4 @@
+using VoiceAgent.Harness.Audio;
 using VoiceAgent.Pipeline.Audio;
 
 namespace VoiceAgent.Harness.Client;
@@ -21,21 +22,19 @@ public sealed class SpeechAudio
 
     public TimeSpan Duration => AudioFormat.Pcm16Mono16k.DurationOf(Pcm.Length);
 
-    /// <summary>Reads any PCM16 WAV and converts it to 16 kHz mono (linear resampling: plenty for speech recognition).</summary>
+    /// <summary>Reads any WAV a user records (see <see cref="WavDecoder"/>) and converts it to 16 kHz mono PCM16.</summary>
     public static SpeechAudio FromWav(byte[] wav)
     {
-        AudioChunk chunk;
+        byte[] pcm;
         try
         {
-            chunk = WavFile.Read(wav);
+            pcm = WavDecoder.ToPcm16Mono(wav, SampleRate);
         }
         catch (InvalidDataException ex)
         {
             throw new HarnessException("The WAV file cannot be used: " + ex.Message, ex);
         }
 
-        var samples = AudioConversion.ToMonoAt(chunk, SampleRate, new LinearResamplerFactory());
-        var pcm = Pcm16.AsBytes(samples).ToArray();
         if (pcm.Length == 0)
         {
             throw new HarnessException("The WAV file holds no audio.");

@@ -19,7 +19,7 @@ public static class LoadProgress
             while (!run.IsCompleted)
             {
                 await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
-                plainOutput.WriteLine(Line(runner.Counters, options, time.GetElapsedTime(started)));
+                await plainOutput.WriteLineAsync(Line(runner.Counters, options, time.GetElapsedTime(started)));
             }
 
             return await run;

@@ -8,18 +8,21 @@ namespace VoiceAgent.Harness.Load;
 /// The <c>load</c> command: N concurrent calls from one process, each speaking the WAV at real-time pace in a loop
 /// (speech, silence, then silence until the agent's turn ends) and listening, until the duration is up.
 /// </summary>
-public sealed class LoadRunner(LoadOptions options)
+/// <param name="time">The clock that paces every call and bounds the run; the system's by default.</param>
+public sealed class LoadRunner(LoadOptions options, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public LoadCounters Counters { get; } = new();
 
     public async Task<LoadSummary> RunAsync(CancellationToken cancellationToken)
     {
         var speech = SpeechAudio.FromFile(options.WavPath);
-        var started = CallSession.Now;
-        var deadline = CallSession.After(started, options.Duration);
+        var started = _time.GetTimestamp();
+        var deadline = started + (long)(options.Duration.TotalSeconds * _time.TimestampFrequency);
         var calls = Enumerable.Range(0, options.Calls).Select(i => RunCallAsync(i, speech, deadline, cancellationToken)).ToArray();
         var outcomes = await Task.WhenAll(calls);
-        return LoadSummary.From(options, outcomes, CallSession.MillisecondsBetween(started, CallSession.Now) / 1000);
+        return LoadSummary.From(options, outcomes, _time.GetElapsedTime(started).TotalSeconds);
     }
 
     private async Task<CallOutcome> RunCallAsync(int index, SpeechAudio speech, long deadline, CancellationToken cancellationToken)
@@ -28,14 +31,16 @@ public sealed class LoadRunner(LoadOptions options)
         await Task.Yield();
         if (options.Calls > 1 && options.Ramp > TimeSpan.Zero)
         {
-            await Task.Delay(options.Ramp * index / options.Calls, cancellationToken);
+            await Task.Delay(options.Ramp * index / options.Calls, _time, cancellationToken);
         }
 
         VoiceCallSocket socket;
         try
         {
+#pragma warning disable CA2000 // Owned by the await using below; nothing between the two can throw.
             socket = await VoiceCallSocket.ConnectAsync(options.Url, options.Token, options.ConnectTimeout, cancellationToken);
         }
+#pragma warning restore CA2000
         catch (HarnessException ex)
         {
             outcome.ConnectFailed = true;
@@ -48,7 +53,7 @@ public sealed class LoadRunner(LoadOptions options)
         await using (socket)
         {
             using var receiveCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var session = new CallSession(socket, $"load-{index}-{Guid.NewGuid():N}"[..24], new Observer(outcome, Counters));
+            var session = new CallSession(socket, $"load-{index}-{Guid.NewGuid():N}"[..24], new Observer(outcome, Counters), time: _time);
             var receiving = session.ReceiveAsync(receiveCts.Token);
             try
             {
@@ -103,13 +108,13 @@ public sealed class LoadRunner(LoadOptions options)
     {
         var frameBytes = AudioFormat.Pcm16Mono16k.BytesFor(options.FrameMs);
         var silence = new byte[frameBytes];
-        var origin = CallSession.Now;
+        var origin = session.Now;
         long audioMs = 0;
 
         async Task<bool> SendAsync(ReadOnlyMemory<byte> pcm, bool voiced)
         {
             audioMs += options.FrameMs;
-            var due = CallSession.After(origin, TimeSpan.FromMilliseconds(audioMs));
+            var due = session.After(origin, TimeSpan.FromMilliseconds(audioMs));
             if (due > deadline || session.Ended)
             {
                 return false;
@@ -120,7 +125,7 @@ public sealed class LoadRunner(LoadOptions options)
             return true;
         }
 
-        while (CallSession.Now < deadline && !session.Ended)
+        while (session.Now < deadline && !session.Ended)
         {
             var before = session.TurnsCompleted;
             for (var off = 0; off < speech.Pcm.Length; off += frameBytes)
@@ -141,8 +146,8 @@ public sealed class LoadRunner(LoadOptions options)
             }
 
             // The microphone stays open while the agent answers: silence until its turn ends (or it never does).
-            var waitUntil = CallSession.After(CallSession.Now, options.ReplyTimeout);
-            while (session.TurnsCompleted <= before && CallSession.Now < waitUntil)
+            var waitUntil = session.After(session.Now, options.ReplyTimeout);
+            while (session.TurnsCompleted <= before && session.Now < waitUntil)
             {
                 if (!await SendAsync(silence, voiced: false))
                 {

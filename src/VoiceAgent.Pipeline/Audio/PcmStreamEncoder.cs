@@ -8,6 +8,7 @@ namespace VoiceAgent.Pipeline.Audio;
 /// </summary>
 public sealed class PcmStreamEncoder : IAudioEncoder
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "The output stream is the caller's (a response body): the encoder only writes to it.")]
     private readonly Stream _output;
     private byte[]? _header;
 

@@ -69,6 +69,9 @@ public sealed partial class LlmStage(
         UsageDetails? usage = null;
         var chars = 0;
         var fillerSaid = false;
+
+        // The turn's LLM span, current while the stream runs: the chat client's spans and each tool call's nest under it.
+        using var span = timeline.StartSpan(turn, "llm");
         try
         {
             await using var e = chat.GetStreamingResponseAsync(messages, WithTools(chatOptions, serverTools), turnToken).GetAsyncEnumerator(turnToken);
@@ -168,6 +171,7 @@ public sealed partial class LlmStage(
                 timeline.ToolTime(turn, calls.Elapsed);
             }
 
+            span.Activity?.SetTag("voiceagent.llm.finish_reason", finish);
             await output.WriteAsync(new ReplyEndFrame(turn, finish, Usage: usage) { ToolCalls = calls.ClientCalls.Count > 0 ? calls.ClientCalls : null, ToolMessages = calls.Messages }, sessionToken);
             if (calls.EndCallRequested)
             {
@@ -177,10 +181,12 @@ public sealed partial class LlmStage(
         catch (OperationCanceledException) when (turnToken.IsCancellationRequested)
         {
             // A barge-in or the end of the session: not a failure. Nothing more of this turn goes out.
+            span.Activity?.SetTag("voiceagent.llm.cancelled", true);
         }
         catch (Exception ex)
         {
             LogLlmFailed(_logger, turn.Value, ex);
+            span.Activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             var error = PipelineError.EngineFailed("The language model", ex.Message);
             await output.WriteAsync(new ReplyEndFrame(turn, "error", error) { SpokenFailure = _options.FailureMessage }, sessionToken);
         }

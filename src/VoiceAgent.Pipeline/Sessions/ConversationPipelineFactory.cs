@@ -9,6 +9,7 @@ using VoiceAgent.Pipeline.Llm;
 using VoiceAgent.Pipeline.Text;
 using VoiceAgent.Pipeline.Turns;
 using VoiceAgent.Pipeline.Turns.Detection;
+using VoiceAgent.Pipeline.Turns.Tracing;
 using VoiceAgent.Pipeline.Tts;
 using VoiceAgent.Pipeline.Vad;
 
@@ -30,7 +31,8 @@ public sealed class ConversationPipelineFactory(
     PipelineMetrics? metrics = null,
     ITurnDetectorFactory? turnDetectors = null,
     IToolCatalog? toolCatalog = null,
-    IOptions<ToolsOptions>? toolOptions = null)
+    IOptions<ToolsOptions>? toolOptions = null,
+    TurnTracing? tracing = null)
 {
     // Link capacities, in frames. Every link waits when full (nothing is dropped); a slow consumer slows its producer.
     private const int AudioInCapacity = 64;      // input chunks of up to 1 s each
@@ -49,14 +51,17 @@ public sealed class ConversationPipelineFactory(
         ArgumentNullException.ThrowIfNull(conversation);
         var cts = CancellationTokenSource.CreateLinkedTokenSource(sessionToken);
         var turns = new TurnManager(cts.Token, _time);
-        var timeline = Timeline();
+        var timeline = Timeline(turns, conversation.SessionId);
         var o = options.Value;
         var speech = SpeechOptions(conversation.Settings.Tts);
 
         // The call's side door from the recogniser back to the VAD stage: partials for the turn detector and the interruption policy.
         var transcript = new UserTranscript(_time);
         var detector = (turnDetectors ?? BuiltInTurnDetector(o.Vad, _time)).Create(VadStage.SampleRate, transcript);
+        // Owned by the chain from here on: it goes into the ChainOutput, which the chain disposes after its stages.
+#pragma warning disable CA2000
         var interruptions = new InterruptionPolicy(o.Interruptions, turns, transcript, _time, timeline, loggers.CreateLogger<InterruptionPolicy>());
+#pragma warning restore CA2000
         StageLink[] stages =
         [
             new("vad", new VadStage(vad, resamplers, o.Vad, turns, timeline, detector, interruptions).RunAsync, AudioInCapacity),
@@ -88,7 +93,7 @@ public sealed class ConversationPipelineFactory(
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(requestToken);
         var turns = new TurnManager(cts.Token, _time);
-        var timeline = Timeline();
+        var timeline = Timeline(turns, null);
         var o = options.Value;
         var llmStage = new StageLink("llm", new LlmStage(llm, turns, timeline, o.Llm, null, loggers.CreateLogger<LlmStage>(), Tools(withAudio)).RunAsync, 4);
         if (!withAudio)
@@ -114,9 +119,11 @@ public sealed class ConversationPipelineFactory(
     private LlmTools? Tools(bool speaks) =>
         toolCatalog is null ? null : new LlmTools(toolCatalog, toolOptions?.Value ?? new ToolsOptions(), _time, speaks);
 
-    private TurnTimeline Timeline()
+    private TurnTimeline Timeline(TurnManager turns, string? sessionId)
     {
-        var timeline = new TurnTimeline(_time);
+        var tracer = tracing?.ForSession(_time, sessionId);
+        tracer?.EndStaleTurns(turns.IsStale);
+        var timeline = new TurnTimeline(_time, tracer);
         if (metrics is not null)
         {
             timeline.Reached += metrics.Latency;

@@ -19,6 +19,7 @@ public sealed class PipelineMetrics
     private readonly Counter<long> _bytesIn;
     private readonly Counter<long> _bytesOut;
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The meter belongs to the IMeterFactory, which disposes it with the host.")]
     public PipelineMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);

@@ -78,7 +78,10 @@ public sealed class PipelineOutput(ChannelReader<Frame> data, TurnManager turns,
             cancellationToken.ThrowIfCancellationRequested();
             if (_controlWait is { IsCompleted: true })
             {
+                // Completed (checked first): reading its result does not block.
+#pragma warning disable CA1849
                 _controlDone = _controlWait is { IsCompletedSuccessfully: true, Result: false };
+#pragma warning restore CA1849
                 _controlWait = null;
             }
 

@@ -109,6 +109,7 @@ public sealed class StageChain : IAsyncDisposable
     private void ReleaseShared()
     {
         _owned?.Dispose();
+        Timeline.EndOpenTraces();
         Turns.Dispose();
         _cts.Dispose();
     }

@@ -117,6 +117,7 @@ public sealed partial class TtsStage(
             return TimeSpan.Zero;
         }
 
+        timeline.SynthesisStarted(sentence.Turn);
         var words = new List<WordTiming>();
         var later = new List<WordTiming>();
         var framer = new AudioFramer(_format.BytesFor(options.ChunkMs));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using VoiceAgent.Pipeline.Turns.Tracing;
 
 namespace VoiceAgent.Pipeline.Turns;
 
@@ -13,8 +14,11 @@ public enum TurnMilestone
     FirstAudio,
 }
 
-/// <summary>Records when each milestone of a turn happened, first time only, and reports latencies from <see cref="TurnMilestone.Start"/>.</summary>
-public sealed class TurnTimeline(TimeProvider? time = null)
+/// <summary>
+/// Records when each milestone of a turn happened, first time only, and reports latencies from <see cref="TurnMilestone.Start"/>;
+/// with a <see cref="TurnTracer"/>, each turn's milestones are also its trace's spans.
+/// </summary>
+public sealed class TurnTimeline(TimeProvider? time = null, TurnTracer? tracer = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<(long Turn, TurnMilestone Milestone), long> _marks = new();
@@ -23,12 +27,27 @@ public sealed class TurnTimeline(TimeProvider? time = null)
     /// <summary>Raised the first time a milestone is reached, with its latency from the start of the turn (for metrics).</summary>
     public event Action<TurnMilestone, TimeSpan>? Reached;
 
+    /// <summary>The VAD decided the user's turn is over, <paramref name="waited"/> after their speech ended: the turn starts (and its trace, from the end of speech).</summary>
+    public void EndOfTurn(TurnId turn, TimeSpan waited)
+    {
+        tracer?.Begin(turn, waited);
+        Mark(turn, TurnMilestone.Start);
+    }
+
     public void Mark(TurnId turn, TurnMilestone milestone)
     {
-        if (!_marks.TryAdd((turn.Value, milestone), _time.GetTimestamp()) || milestone == TurnMilestone.Start)
+        if (!_marks.TryAdd((turn.Value, milestone), _time.GetTimestamp()))
         {
             return;
         }
+
+        if (milestone == TurnMilestone.Start)
+        {
+            tracer?.Begin(turn, TimeSpan.Zero);
+            return;
+        }
+
+        tracer?.Reached(turn, milestone);
 
         if (Reached is { } handler && Latency(turn, milestone) is { } latency)
         {
@@ -47,9 +66,16 @@ public sealed class TurnTimeline(TimeProvider? time = null)
     /// <summary>How long the turn waited for tools, or null when it called none.</summary>
     public TimeSpan? ToolTime(TurnId turn) => _tools.TryGetValue(turn.Value, out var ticks) ? TimeSpan.FromTicks(ticks) : null;
 
-    /// <summary>Forgets a finished turn so a long call does not accumulate marks.</summary>
+    /// <summary>The TTS engine was asked for a sentence of <paramref name="turn"/> (the trace's wait for first audio starts at the first).</summary>
+    public void SynthesisStarted(TurnId turn) => tracer?.SynthesisStarted(turn);
+
+    /// <summary>A span of the turn's trace around awaited work (the LLM's stream), current for what runs inside; empty when not traced.</summary>
+    public TurnSpan StartSpan(TurnId turn, string name) => tracer?.StartSpan(turn, name) ?? default;
+
+    /// <summary>Forgets a finished turn so a long call does not accumulate marks; its trace ends.</summary>
     public void Forget(TurnId turn)
     {
+        tracer?.End(turn);
         foreach (var m in Enum.GetValues<TurnMilestone>())
         {
             _marks.TryRemove((turn.Value, m), out _);
@@ -57,4 +83,7 @@ public sealed class TurnTimeline(TimeProvider? time = null)
 
         _tools.TryRemove(turn.Value, out _);
     }
+
+    /// <summary>Ends the traces of turns still open (the session ended under them).</summary>
+    public void EndOpenTraces() => tracer?.EndAll();
 }

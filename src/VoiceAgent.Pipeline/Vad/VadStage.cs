@@ -55,7 +55,7 @@ public sealed class VadStage(
                 {
                     call.Endpointer.Reset();
                     interruptions?.SpeechProgress(call.Turn, call.SpeechTime(call.Detector.FrameMs));
-                    await output.WriteAsync(Ended(call.Turn, TimeSpan.FromMilliseconds(call.Frames * call.Detector.FrameMs)), cancellationToken);
+                    await output.WriteAsync(Ended(call.Turn, TimeSpan.FromMilliseconds(call.Frames * call.Detector.FrameMs), TimeSpan.Zero), cancellationToken);
                 }
 
                 await output.WriteAsync(frame, cancellationToken);
@@ -109,7 +109,8 @@ public sealed class VadStage(
                     produced.Add(new UserAudioFrame(call.Turn, pcm.ToArray()));
                     break;
                 case EndpointerEvent.SpeechEnded:
-                    produced.Add(Ended(call.Turn, streamTime - TimeSpan.FromMilliseconds(call.Endpointer.SilenceRunMs)));
+                    var waited = TimeSpan.FromMilliseconds(call.Endpointer.SilenceRunMs);
+                    produced.Add(Ended(call.Turn, streamTime - waited, waited));
                     break;
             }
 
@@ -122,9 +123,10 @@ public sealed class VadStage(
         return produced;
     }
 
-    private UserSpeechEndedFrame Ended(TurnId turn, TimeSpan speechEnd)
+    /// <param name="waited">The silence waited before deciding (zero when the input ended).</param>
+    private UserSpeechEndedFrame Ended(TurnId turn, TimeSpan speechEnd, TimeSpan waited)
     {
-        timeline.Mark(turn, TurnMilestone.Start);
+        timeline.EndOfTurn(turn, waited);
         return new UserSpeechEndedFrame(turn, speechEnd);
     }
 

@@ -11,6 +11,7 @@ public sealed class EngineQueueMetrics
     private readonly TimeProvider _time;
     private readonly Histogram<double> _wait;
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The meter belongs to the IMeterFactory, which disposes it with the host.")]
     public EngineQueueMetrics(IMeterFactory meterFactory, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);

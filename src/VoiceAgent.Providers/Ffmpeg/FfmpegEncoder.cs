@@ -19,6 +19,7 @@ public sealed class FfmpegEncoder : IAudioEncoder
     private const int PumpBytes = 16 * 1024;
 
     private readonly FfmpegProcess _ffmpeg;
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "The output stream is the caller's (a response body): the encoder only writes to it.")]
     private readonly Stream _output;
     private readonly CancellationTokenSource _pumpCancel = new();
     private readonly Task _pump;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace VoiceAgent.Providers.OpenAI;
 
 /// <summary>Tries engines in order: the next one is used only when the previous failed before yielding anything.</summary>
-internal sealed class EngineFallback(string capability, IReadOnlyList<string> names, EngineMetrics metrics, ILogger logger)
+internal sealed class EngineFallback(string capability, IReadOnlyList<string> names, EngineMetrics? metrics, ILogger logger)
 {
     public async Task<T> ExecuteAsync<T>(Func<int, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
@@ -78,7 +78,7 @@ internal sealed class EngineFallback(string capability, IReadOnlyList<string> na
         (failures ??= []).Add(ex);
         if (index + 1 < names.Count)
         {
-            metrics.Fallback(names[index], names[index + 1]);
+            metrics?.Fallback(names[index], names[index + 1]);
             EngineLog.FallingBack(logger, names[index], names[index + 1], ex);
         }
     }

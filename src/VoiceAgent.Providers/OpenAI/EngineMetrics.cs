@@ -5,12 +5,11 @@ namespace VoiceAgent.Providers.OpenAI;
 
 /// <summary>Engine call metrics on the meter <c>VoiceAgent.Engines</c>: calls, failures, retries, fallbacks and breaker state, tagged by engine.</summary>
 /// <remarks>Share one instance per process (a singleton made with the host's <see cref="IMeterFactory"/>).</remarks>
-public sealed class EngineMetrics : IDisposable
+public sealed class EngineMetrics
 {
     public const string MeterName = "VoiceAgent.Engines";
 
     private readonly Meter _meter;
-    private readonly bool _ownsMeter;
     private readonly Counter<long> _calls;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _retries;
@@ -18,10 +17,11 @@ public sealed class EngineMetrics : IDisposable
     private readonly Lock _gate = new();
     private readonly List<(string Engine, Func<CircuitState> State)> _breakers = [];
 
-    public EngineMetrics(IMeterFactory? meterFactory = null)
+    public EngineMetrics(IMeterFactory meterFactory)
     {
-        _ownsMeter = meterFactory is null;
-        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        // The meter belongs to the factory, which disposes it with the host.
+        _meter = meterFactory.Create(MeterName);
         _calls = _meter.CreateCounter<long>("voiceagent.engine.calls", description: "Engine calls (a retried call counts once).");
         _failures = _meter.CreateCounter<long>("voiceagent.engine.failures", description: "Engine calls that failed (the caller's cancellation is not a failure).");
         _retries = _meter.CreateCounter<long>("voiceagent.engine.retries", description: "Retries of transient engine failures.");
@@ -48,14 +48,6 @@ public sealed class EngineMetrics : IDisposable
         }
 
         return new Untrack(this, entry);
-    }
-
-    public void Dispose()
-    {
-        if (_ownsMeter)
-        {
-            _meter.Dispose();
-        }
     }
 
     private IEnumerable<Measurement<int>> ObserveBreakers()

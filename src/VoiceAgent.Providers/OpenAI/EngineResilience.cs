@@ -21,9 +21,9 @@ public sealed class EngineResilience : IDisposable
 {
     private readonly ResiliencePipeline _pipeline;
     private readonly CircuitBreakerStateProvider _breaker = new();
-    private readonly EngineMetrics _metrics;
-    private readonly EngineMetrics? _ownedMetrics;
-    private readonly IDisposable _tracking;
+    // Null: not measured (a client made outside a host, in a test or a benchmark).
+    private readonly EngineMetrics? _metrics;
+    private readonly IDisposable? _tracking;
     private readonly ILogger _logger;
 
     public EngineResilience(string name, EngineResilienceOptions options, TimeProvider? timeProvider = null, EngineMetrics? metrics = null, ILogger? logger = null)
@@ -31,11 +31,11 @@ public sealed class EngineResilience : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(options);
         Name = name;
-        _metrics = metrics ?? (_ownedMetrics = new EngineMetrics());
+        _metrics = metrics;
         _logger = logger ?? NullLogger.Instance;
         var time = timeProvider ?? TimeProvider.System;
         _pipeline = Build(options, time);
-        _tracking = _metrics.TrackBreaker(name, () => _breaker.CircuitState);
+        _tracking = _metrics?.TrackBreaker(name, () => _breaker.CircuitState);
     }
 
     public string Name { get; }
@@ -46,7 +46,7 @@ public sealed class EngineResilience : IDisposable
     public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(call);
-        _metrics.Call(Name);
+        _metrics?.Call(Name);
         try
         {
             return await _pipeline.ExecuteAsync(static async (c, token) => await c(token), call, cancellationToken);
@@ -62,7 +62,7 @@ public sealed class EngineResilience : IDisposable
     public async IAsyncEnumerable<T> ExecuteStreamingAsync<T>(Func<CancellationToken, IAsyncEnumerable<T>> open, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(open);
-        _metrics.Call(Name);
+        _metrics?.Call(Name);
         OpenedStream<T> stream;
         try
         {
@@ -107,8 +107,7 @@ public sealed class EngineResilience : IDisposable
 
     public void Dispose()
     {
-        _tracking.Dispose();
-        _ownedMetrics?.Dispose();
+        _tracking?.Dispose();
     }
 
     // The stream must outlive the attempt, but Polly's attempt token (with its timeout) is pooled and reused after the
@@ -140,7 +139,7 @@ public sealed class EngineResilience : IDisposable
 
     private void Failed(Exception ex)
     {
-        _metrics.Failure(Name);
+        _metrics?.Failure(Name);
         EngineLog.CallFailed(_logger, Name, ex);
     }
 
@@ -163,7 +162,7 @@ public sealed class EngineResilience : IDisposable
                     ? wait : (TimeSpan?)null),
                 OnRetry = args =>
                 {
-                    _metrics.Retry(Name);
+                    _metrics?.Retry(Name);
                     EngineLog.Retrying(_logger, Name, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception);
                     o.OnRetry?.Invoke(new EngineRetryEvent(Name, args.AttemptNumber + 2, args.RetryDelay, args.Outcome.Exception));
                     return default;

@@ -10,7 +10,6 @@ public sealed class FallbackChatClient : IChatClient
 {
     private readonly IReadOnlyList<IChatClient> _engines;
     private readonly EngineFallback _fallback;
-    private readonly EngineMetrics? _ownedMetrics;
 
     public FallbackChatClient(IReadOnlyList<IChatClient> engines, EngineMetrics? metrics = null, ILogger? logger = null)
     {
@@ -18,7 +17,7 @@ public sealed class FallbackChatClient : IChatClient
         ArgumentOutOfRangeException.ThrowIfZero(engines.Count);
         _engines = engines;
         var names = engines.Select((e, i) => e.GetService<EngineResilience>()?.Name ?? e.GetService<ChatClientMetadata>()?.ProviderName ?? $"chat#{i}").ToList();
-        _fallback = new EngineFallback("chat", names, metrics ?? (_ownedMetrics = new EngineMetrics()), logger ?? NullLogger.Instance);
+        _fallback = new EngineFallback("chat", names, metrics, logger ?? NullLogger.Instance);
     }
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -47,6 +46,5 @@ public sealed class FallbackChatClient : IChatClient
             e.Dispose();
         }
 
-        _ownedMetrics?.Dispose();
     }
 }

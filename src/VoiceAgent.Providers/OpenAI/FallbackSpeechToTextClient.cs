@@ -10,7 +10,6 @@ public sealed class FallbackSpeechToTextClient : ISpeechToTextClient
 {
     private readonly IReadOnlyList<ISpeechToTextClient> _engines;
     private readonly EngineFallback _fallback;
-    private readonly EngineMetrics? _ownedMetrics;
 
     public FallbackSpeechToTextClient(IReadOnlyList<ISpeechToTextClient> engines, EngineMetrics? metrics = null, ILogger? logger = null)
     {
@@ -18,7 +17,7 @@ public sealed class FallbackSpeechToTextClient : ISpeechToTextClient
         ArgumentOutOfRangeException.ThrowIfZero(engines.Count);
         _engines = engines;
         var names = engines.Select((e, i) => e.GetService<EngineResilience>()?.Name ?? e.GetService<SpeechToTextClientMetadata>()?.ProviderName ?? $"asr#{i}").ToList();
-        _fallback = new EngineFallback("speech-to-text", names, metrics ?? (_ownedMetrics = new EngineMetrics()), logger ?? NullLogger.Instance);
+        _fallback = new EngineFallback("speech-to-text", names, metrics, logger ?? NullLogger.Instance);
     }
 
     public async Task<SpeechToTextResponse> GetTextAsync(Stream audioSpeechStream, SpeechToTextOptions? options = null, CancellationToken cancellationToken = default)
@@ -53,6 +52,5 @@ public sealed class FallbackSpeechToTextClient : ISpeechToTextClient
             e.Dispose();
         }
 
-        _ownedMetrics?.Dispose();
     }
 }

@@ -11,7 +11,6 @@ public sealed class FallbackTextToSpeechClient : ITextToSpeechClient, IVoiceCata
 {
     private readonly IReadOnlyList<ITextToSpeechClient> _engines;
     private readonly EngineFallback _fallback;
-    private readonly EngineMetrics? _ownedMetrics;
     private readonly IVoiceCatalog[] _catalogs;
 
     public FallbackTextToSpeechClient(IReadOnlyList<ITextToSpeechClient> engines, EngineMetrics? metrics = null, ILogger? logger = null)
@@ -20,7 +19,7 @@ public sealed class FallbackTextToSpeechClient : ITextToSpeechClient, IVoiceCata
         ArgumentOutOfRangeException.ThrowIfZero(engines.Count);
         _engines = engines;
         var names = engines.Select((e, i) => e.GetService<EngineResilience>()?.Name ?? e.GetService<TextToSpeechClientMetadata>()?.ProviderName ?? $"tts#{i}").ToList();
-        _fallback = new EngineFallback("text-to-speech", names, metrics ?? (_ownedMetrics = new EngineMetrics()), logger ?? NullLogger.Instance);
+        _fallback = new EngineFallback("text-to-speech", names, metrics, logger ?? NullLogger.Instance);
         _catalogs = [.. engines.Select(e => e.GetService<IVoiceCatalog>()).OfType<IVoiceCatalog>()];
         Voices = [.. _catalogs.SelectMany(c => c.Voices).Distinct(StringComparer.OrdinalIgnoreCase)];
     }
@@ -48,6 +47,5 @@ public sealed class FallbackTextToSpeechClient : ITextToSpeechClient, IVoiceCata
             e.Dispose();
         }
 
-        _ownedMetrics?.Dispose();
     }
 }

@@ -9,6 +9,8 @@ namespace VoiceAgent.Providers.OpenAI;
 /// Pass one shared <see cref="EngineMetrics"/> for the whole process; without one each engine gets its own meter.
 /// Several engines for one stage: wrap their results in <see cref="FallbackChatClient"/> (and the ASR/TTS equivalents).
 /// </remarks>
+// Each Create hands its engine and resilience pipeline to the Resilient* client, which disposes both.
+#pragma warning disable CA2000
 public static class OpenAIEngines
 {
     public static ResilientChatClient CreateChatClient(
@@ -34,6 +36,8 @@ public static class OpenAIEngines
         var inner = new OpenAITextToSpeechClient(options, outputSampleRate, resamplerFactory);
         return new ResilientTextToSpeechClient(inner, CreateResilience(options, timeProvider, loggerFactory, metrics));
     }
+
+#pragma warning restore CA2000
 
     private static void Validate(OpenAIEngineOptions options, string section)
     {

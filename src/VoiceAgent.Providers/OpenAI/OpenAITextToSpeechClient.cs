@@ -108,7 +108,8 @@ public sealed class OpenAITextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
         var speed = Math.Clamp(options?.Speed ?? 1f, 0.25f, 4f);
         var model = options?.ModelId ?? _options.Model;
         var request = new RequestOptions { BufferResponse = false, CancellationToken = cancellationToken };
-        var result = await _audio.GenerateSpeechAsync(BinaryContent.Create(RequestBody(text, model, voice, speed)), request);
+        using var content = BinaryContent.Create(RequestBody(text, model, voice, speed));
+        var result = await _audio.GenerateSpeechAsync(content, request);
         using var response = result.GetRawResponse();
         var body = response.ContentStream ?? throw new InvalidDataException($"The speech engine '{_options.Name}' returned no body.");
         var mediaType = format.ToMediaType();

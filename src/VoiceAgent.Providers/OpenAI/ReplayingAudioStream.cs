@@ -9,6 +9,7 @@ internal sealed class ReplayingAudioStream(Stream source) : IDisposable
 {
     private readonly SemaphoreSlim _sourceGate = new(1, 1);
     private readonly MemoryStream _kept = new();
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "A view is the reader's stream, disposed by its reader; this class only detaches it.")]
     private View? _current;
     private bool _keeping = true;
 

@@ -31,6 +31,24 @@ public static class TestAudio
         return [.. speech, .. new byte[AudioFormat.Pcm16Mono16k.BytesFor(silenceMs)]];
     }
 
+    /// <summary>Rewrites a WAV with sox into the WAV format <paramref name="outputArgs"/> describe (rate, channels, bits, encoding).</summary>
+    public static byte[] SoxWav(byte[] wav, params string[] outputArgs)
+    {
+        var dir = Directory.CreateTempSubdirectory("va-test-");
+        try
+        {
+            var input = Path.Combine(dir.FullName, "in.wav");
+            var output = Path.Combine(dir.FullName, "out.wav");
+            File.WriteAllBytes(input, wav);
+            Run("sox", [input, .. outputArgs, output]);
+            return File.ReadAllBytes(output);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
     /// <summary>Decodes any audio file with ffmpeg to PCM16 mono at <paramref name="rate"/>; <paramref name="inputArgs"/> describe headerless input.</summary>
     public static short[] Decode(byte[] file, int rate, params string[] inputArgs)
     {

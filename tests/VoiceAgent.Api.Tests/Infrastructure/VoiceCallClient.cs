@@ -138,7 +138,7 @@ public sealed class VoiceCallClient : IAsyncDisposable
                 do
                 {
                     result = await _socket.ReceiveAsync(buffer.AsMemory(), _cts.Token);
-                    ms.Write(buffer, 0, result.Count);
+                    await ms.WriteAsync(buffer.AsMemory(0, result.Count), CancellationToken.None);
                 }
                 while (!result.EndOfMessage);
 

@@ -128,7 +128,7 @@ public sealed class RecordedSocketClient : IAsyncDisposable
                 do
                 {
                     result = await _socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
-                    ms.Write(buffer, 0, result.Count);
+                    await ms.WriteAsync(buffer.AsMemory(0, result.Count), CancellationToken.None);
                 }
                 while (!result.EndOfMessage);
 

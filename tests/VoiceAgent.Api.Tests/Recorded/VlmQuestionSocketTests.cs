@@ -60,7 +60,7 @@ public sealed class VlmQuestionSocketTests
         complete.GetProperty("transcription").GetString().ShouldBe(question);
         complete.GetProperty("vlm_response").GetString().ShouldBe("I see a red square.");
         complete.GetProperty("db_saved").GetBoolean().ShouldBeTrue();
-        File.ReadAllBytes(Path.Combine(uploads.FullName, "default", complete.GetProperty("image_file").GetString()!)).ShouldBe(Image);
+        (await File.ReadAllBytesAsync(Path.Combine(uploads.FullName, "default", complete.GetProperty("image_file").GetString()!))).ShouldBe(Image);
         var stored = await host.Service<IConversationStore>().GetAsync("vlm-1").WaitAsync(ServiceHost.Timeout);
         stored!.Messages[^1].Text.ShouldBe("I see a red square.");
         uploads.Delete(true);

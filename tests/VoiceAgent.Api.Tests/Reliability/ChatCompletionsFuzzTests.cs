@@ -14,7 +14,7 @@ namespace VoiceAgent.Api.Tests.Reliability;
 /// 200, 400, 401 or 413, never 500, within the client timeout; every non-200 carries the OpenAI error shape.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
-public sealed class ChatCompletionsFuzzTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ChatCompletionsFuzzTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const int Bodies = 20_000;
     private const int Parallel = 8;
@@ -34,6 +34,9 @@ public sealed class ChatCompletionsFuzzTests(ITestOutputHelper output) : IAsyncL
             _logs.AddTo);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    // xunit calls this after DisposeAsync: the host has stopped logging by then.
+    public void Dispose() => _logs.Dispose();
 
     [Fact]
     public async Task Every_body_gets_200_400_401_or_413_with_an_openai_error_and_never_500()

@@ -12,7 +12,7 @@ namespace VoiceAgent.Api.Tests.Reliability;
 /// middle of the agent's reply. Afterwards no session is left, and memory and file descriptors are back near baseline.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
-public sealed class ConnectionChurnTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ConnectionChurnTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     // The instant engines answer behind the real WebRTC VAD, so each cycle exercises the whole call path (admission,
     // pipeline, turn, reply, teardown) without spending the time in PocketSphinx and eSpeak.
@@ -34,6 +34,9 @@ public sealed class ConnectionChurnTests(ITestOutputHelper output) : IAsyncLifet
         _logs.AddTo);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    // xunit calls this after DisposeAsync: the host has stopped logging by then.
+    public void Dispose() => _logs.Dispose();
 
     [Fact]
     public async Task Dropped_calls_leave_no_session_memory_or_handles_behind()

@@ -13,6 +13,7 @@ public sealed class ControllableLlmServer : IAsyncDisposable
     public const string Answer = "The upstream model says hello.";
 
     private readonly object _gate = new();
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "DownAsync (called by DisposeAsync) aborts it, which disposes it.")]
     private HttpListener? _listener;
     private CancellationTokenSource _hang = new();
     private Task _loop = Task.CompletedTask;

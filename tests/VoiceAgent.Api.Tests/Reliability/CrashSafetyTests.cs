@@ -127,7 +127,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
                     do
                     {
                         r = await socket.ReceiveAsync(buffer.AsMemory(), stop);
-                        message.Write(buffer, 0, r.Count);
+                        await message.WriteAsync(buffer.AsMemory(0, r.Count), CancellationToken.None);
                     }
                     while (!r.EndOfMessage);
 

@@ -95,7 +95,7 @@ public sealed class FuzzConnection : IAsyncDisposable
                 do
                 {
                     result = await _socket.ReceiveAsync(buffer.AsMemory(), _cts.Token);
-                    message.Write(buffer, 0, result.Count);
+                    await message.WriteAsync(buffer.AsMemory(0, result.Count), CancellationToken.None);
                 }
                 while (!result.EndOfMessage);
 

@@ -13,7 +13,7 @@ namespace VoiceAgent.Api.Tests.Reliability;
 /// call goes on to a normal close, nothing is logged as an error, and a real call works afterwards on the same host.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
-public sealed class VoiceCallFuzzTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class VoiceCallFuzzTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const int Connections = 50;
     private const int FramesPerConnection = 2000;
@@ -29,6 +29,9 @@ public sealed class VoiceCallFuzzTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task InitializeAsync() => _host = await ServiceHost.StartAsync(services: _logs.AddTo);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    // xunit calls this after DisposeAsync: the host has stopped logging by then.
+    public void Dispose() => _logs.Dispose();
 
     [Fact]
     public async Task Every_bad_frame_gets_one_error_of_the_right_code_and_the_call_goes_on()

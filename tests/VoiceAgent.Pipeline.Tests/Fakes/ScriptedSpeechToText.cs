@@ -35,7 +35,7 @@ public sealed class ScriptedSpeechToText : ISpeechToTextClient
         int n;
         while ((n = await audioSpeechStream.ReadAsync(buffer, cancellationToken)) > 0)
         {
-            all.Write(buffer, 0, n);
+            await all.WriteAsync(buffer.AsMemory(0, n), CancellationToken.None);
             sinceLast += n;
             if (sinceLast >= PartialEveryBytes)
             {

@@ -4,14 +4,23 @@ using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using VoiceAgent.Pipeline.Tests.Fakes;
 using VoiceAgent.Providers.OpenAI;
 using static VoiceAgent.Providers.Tests.OpenAI.OpenAIChatClientTests;
 
 namespace VoiceAgent.Providers.Tests.OpenAI;
 
-public sealed class EngineResilienceTests
+public sealed class EngineResilienceTests : IDisposable
 {
     private static readonly ChatMessage[] Hello = [new(ChatRole.User, "Hello")];
+
+    // What the counters read: an engine measures only with the host's metrics.
+    private readonly TestMeterFactory _meters = new();
+    private readonly EngineMetrics _metrics;
+
+    public EngineResilienceTests() => _metrics = new EngineMetrics(_meters);
+
+    public void Dispose() => _meters.Dispose();
 
     [Fact]
     public async Task Http_429_with_retry_after_is_retried_after_the_servers_delay()
@@ -152,7 +161,7 @@ public sealed class EngineResilienceTests
         server.DefaultHandler = FakeResponses.Json(503, """{"error":{"message":"down","type":"server_error"}}""");
         var options = TestEngines.Options(server.BaseUrl);
         options.MaxRetries = 0;
-        using var resilience = new EngineResilience(options.Name, TestEngines.Resilience(options));
+        using var resilience = new EngineResilience(options.Name, TestEngines.Resilience(options), metrics: _metrics);
         using var client = new ResilientChatClient(new OpenAIChatClient(options), resilience);
 
         for (var i = 0; i < 4; i++)
@@ -174,7 +183,7 @@ public sealed class EngineResilienceTests
         var options = TestEngines.Options(server.BaseUrl);
         options.MaxRetries = 3;
         using var counters = new EngineCounters(options.Name);
-        using var resilience = new EngineResilience(options.Name, TestEngines.Resilience(options));
+        using var resilience = new EngineResilience(options.Name, TestEngines.Resilience(options), metrics: _metrics);
         using var client = new ResilientChatClient(new OpenAIChatClient(options), resilience);
 
         for (var i = 0; i < 5; i++)
@@ -189,6 +198,6 @@ public sealed class EngineResilienceTests
         resilience.BreakerState.ShouldBe(CircuitState.Closed);
     }
 
-    private static ResilientChatClient Resilient(OpenAIEngineOptions options, Action<EngineRetryEvent>? onRetry = null) =>
-        new(new OpenAIChatClient(options), new EngineResilience(options.Name, TestEngines.Resilience(options, onRetry)));
+    private ResilientChatClient Resilient(OpenAIEngineOptions options, Action<EngineRetryEvent>? onRetry = null) =>
+        new(new OpenAIChatClient(options), new EngineResilience(options.Name, TestEngines.Resilience(options, onRetry), metrics: _metrics));
 }

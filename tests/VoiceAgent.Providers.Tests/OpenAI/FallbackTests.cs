@@ -2,6 +2,7 @@ using System.ClientModel;
 using Microsoft.Extensions.AI;
 using Polly.CircuitBreaker;
 using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Pipeline.Tests.Fakes;
 using VoiceAgent.Providers.OpenAI;
 using static VoiceAgent.Providers.Tests.OpenAI.OpenAIChatClientTests;
 
@@ -17,7 +18,8 @@ public sealed class FallbackTests
         await using var backup = FakeOpenAIServer.Start();
         var primary = TestEngines.Options($"http://127.0.0.1:{FakeOpenAIServer.FreePort()}/v1");
         var secondary = TestEngines.Options(backup.BaseUrl);
-        using var metrics = new EngineMetrics();
+        using var meters = new TestMeterFactory();
+        var metrics = new EngineMetrics(meters);
         using var counters = new EngineCounters(primary.Name);
         using var client = new FallbackChatClient(
         [

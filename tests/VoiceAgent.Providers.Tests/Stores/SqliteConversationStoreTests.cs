@@ -31,10 +31,10 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode; SELECT max(version) FROM schema_version;";
         await using var reader = await command.ExecuteReaderAsync().WaitAsync(Timeout);
-        reader.Read().ShouldBeTrue();
+        (await reader.ReadAsync()).ShouldBeTrue();
         reader.GetString(0).ShouldBe("wal");
-        reader.NextResult().ShouldBeTrue();
-        reader.Read().ShouldBeTrue();
+        (await reader.NextResultAsync()).ShouldBeTrue();
+        (await reader.ReadAsync()).ShouldBeTrue();
         reader.GetInt32(0).ShouldBe(2);
     }
 

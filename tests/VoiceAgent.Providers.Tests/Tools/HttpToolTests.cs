@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using VoiceAgent.Pipeline.Llm;
+using VoiceAgent.Pipeline.Tests.Fakes;
 using VoiceAgent.Providers.Tests.OpenAI;
 using VoiceAgent.Providers.Tools;
 
@@ -10,12 +11,15 @@ namespace VoiceAgent.Providers.Tests.Tools;
 public sealed class HttpToolTests : IDisposable
 {
     private readonly HttpClient _http = new();
-    private readonly ToolMetrics _metrics = new();
+    private readonly TestMeterFactory _meters = new();
+    private readonly ToolMetrics _metrics;
+
+    public HttpToolTests() => _metrics = new ToolMetrics(_meters);
 
     public void Dispose()
     {
         _http.Dispose();
-        _metrics.Dispose();
+        _meters.Dispose();
     }
 
     [Fact]

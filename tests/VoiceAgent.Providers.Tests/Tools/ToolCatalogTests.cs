@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using VoiceAgent.Pipeline.Llm;
 using VoiceAgent.Pipeline.Sessions;
+using VoiceAgent.Pipeline.Tests.Fakes;
 using VoiceAgent.Providers.Tools;
 
 namespace VoiceAgent.Providers.Tests.Tools;
@@ -10,7 +11,8 @@ public sealed class ToolCatalogTests
     [Fact]
     public async Task Built_ins_are_off_unless_named_and_a_session_narrows_the_set()
     {
-        using var metrics = new ToolMetrics();
+        using var meters = new TestMeterFactory();
+        var metrics = new ToolMetrics(meters);
         var none = new ToolCatalog(new ToolSourcesOptions(), BuiltInTools.Create([], "UTC", TimeProvider.System), [], null, metrics, TimeProvider.System);
         none.ToolsFor(new ToolScope("s")).ShouldBeEmpty();
 

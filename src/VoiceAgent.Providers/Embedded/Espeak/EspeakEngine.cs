@@ -13,6 +13,7 @@ namespace VoiceAgent.Providers.Embedded.Espeak;
 /// crash the process or corrupt each other's audio (NATIVE-NOTES.md). It is never terminated (espeak_Terminate is not
 /// imported): every client shares it until the process exits, and freeing it earlier would gain nothing.
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The process-wide synthesiser lives until the process exits (see remarks); its gate never touches a wait handle.")]
 internal sealed class EspeakEngine
 {
     private static readonly Lock s_initLock = new();

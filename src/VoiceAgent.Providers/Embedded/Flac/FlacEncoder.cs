@@ -17,6 +17,7 @@ public sealed class FlacEncoder : IAudioEncoder
     private const uint CompressionLevel = 5; // libFLAC's default: most of the gain of 8 at a fraction of the CPU
 
     private readonly FlacEncoderHandle _flac;
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "The output stream is the caller's (a response body): the encoder only writes to it.")]
     private readonly Stream _output;
     private readonly ArrayBufferWriter<byte> _pending = new(8192);
     private GCHandle _self;

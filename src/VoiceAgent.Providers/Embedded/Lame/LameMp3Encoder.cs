@@ -13,6 +13,7 @@ namespace VoiceAgent.Providers.Embedded.Lame;
 public sealed class LameMp3Encoder : IAudioEncoder
 {
     private readonly LameHandle _lame;
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "The output stream is the caller's (a response body): the encoder only writes to it.")]
     private readonly Stream _output;
     private byte[] _buffer = new byte[8192];
     private bool _completed;

@@ -50,7 +50,9 @@ internal sealed class PocketSphinxDecoder : IDisposable
             // fcloses a global FILE* on every ps_init) cannot race with another decoder writing its log.
             NativeMethods.err_set_logfp(nint.Zero);
             using var config = PocketSphinxConfigHandle.Parse(options.ToArguments());
+#pragma warning disable CA2000 // Owned by the decoder returned below, or disposed in the catch.
             var handle = PocketSphinxDecoderHandle.Create(config);
+#pragma warning restore CA2000
             PocketSphinxFrontEndHandle? frontEnd = null;
             try
             {

@@ -11,6 +11,7 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
 
     // Not disposed: a late RentAsync must see ObjectDisposedException from our own check, and SemaphoreSlim only
     // owns an OS handle if AvailableWaitHandle is touched, which it never is here.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "See the comment above: a late renter must get ObjectDisposedException from the pool's own check.")]
     private readonly SemaphoreSlim _slots;
     private readonly Stack<PocketSphinxDecoder> _idle = new();
     private readonly Lock _gate = new();

@@ -65,7 +65,9 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
             options.KeywordsPath = null;
             options.Fwdflat = _options.DomainFwdflat;
 
+#pragma warning disable CA2000 // Owned by the domain search it goes into (disposed when replaced), or disposed in the catch.
             var pool = new PocketSphinxDecoderPool(options.MaxDecoders, () => PocketSphinxDecoder.Create(options));
+#pragma warning restore CA2000
             try
             {
                 pool.Preload();

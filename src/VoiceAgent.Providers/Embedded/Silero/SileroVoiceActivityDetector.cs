@@ -57,6 +57,8 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector
         _input = new float[_contextSamples + _windowSamples];
         _rate[0] = sampleRate;
 
+        // Disposed with the binding in Dispose.
+#pragma warning disable CA2000
         _values =
         [
             OrtValue.CreateTensorValueFromMemory(_input, [1, _input.Length]),
@@ -65,6 +67,7 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector
             OrtValue.CreateTensorValueFromMemory(_probability, [1, 1]),
             OrtValue.CreateTensorValueFromMemory(_stateOut, [2, 1, 128]),
         ];
+#pragma warning restore CA2000
         _binding = model.Session.CreateIoBinding();
         _binding.BindInput("input", _values[0]);
         _binding.BindInput("state", _values[1]);

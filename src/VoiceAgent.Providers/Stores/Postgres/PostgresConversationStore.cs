@@ -30,7 +30,10 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
         // Host, port, database and user only: this string goes into exceptions and logs, the password never does.
         var target = $"{builder.Host ?? "localhost"}:{builder.Port}/{builder.Database ?? builder.Username} as {builder.Username}";
+        // The data source is the Database's, disposed with it (_ownsDatabase).
+#pragma warning disable CA2000
         _db = new Database(NpgsqlDataSource.Create(builder), time ?? TimeProvider.System, target, existingRowsOwner ?? TenantId.Default);
+#pragma warning restore CA2000
         _ownsDatabase = true;
     }
 
@@ -98,15 +101,16 @@ public sealed class PostgresConversationStore : IConversationStore, IAsyncDispos
         }
 
         var settings = SessionSettingsJson.Deserialize(reader.GetString(0));
-        var createdAt = reader.GetFieldValue<DateTimeOffset>(1);
+        var createdAt = await reader.GetFieldValueAsync<DateTimeOffset>(1, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         var messages = new List<StoredMessage>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var at = reader.GetFieldValue<DateTimeOffset>(3);
+            var at = await reader.GetFieldValueAsync<DateTimeOffset>(3, cancellationToken);
+            var tools = await reader.IsDBNullAsync(4, cancellationToken) ? null : reader.GetString(4);
             var turn = new CompletedTurn(0, reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), at)
             {
-                ToolMessages = ToolMessagesJson.Deserialize(reader.IsDBNull(4) ? null : reader.GetString(4), at),
+                ToolMessages = ToolMessagesJson.Deserialize(tools, at),
             };
             messages.AddRange(StoredMessage.FromTurn(turn));
         }

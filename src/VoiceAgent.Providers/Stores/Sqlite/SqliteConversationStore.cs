@@ -73,18 +73,27 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
                     Directory.CreateDirectory(folder);
                 }
 
+                // Becomes the store's writer (disposed with the store), or is disposed by the catch below.
+#pragma warning disable CA2000
                 connection = await OpenAsync(cancellationToken);
+#pragma warning restore CA2000
                 await SqliteSchema.CreateAsync(connection, _db.Time, _db.ExistingRowsOwner, cancellationToken);
                 _db.Writer = connection;
             }
-            catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+            catch (Exception ex)
             {
+                // Any failure (a cancelled start included) closes the connection that did not become the writer.
                 if (connection is not null)
                 {
                     await connection.DisposeAsync();
                 }
 
-                throw new ConversationStoreUnavailableException("SQLite", FullPath, ex);
+                if (ex is SqliteException or IOException or UnauthorizedAccessException)
+                {
+                    throw new ConversationStoreUnavailableException("SQLite", FullPath, ex);
+                }
+
+                throw;
             }
         }
         finally
@@ -113,7 +122,10 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         EnsureInitialized();
         await using var connection = await OpenAsync(cancellationToken);
         // One read transaction: the settings and the history come from the same snapshot.
+        // Microsoft.Data.Sqlite is synchronous (its async methods run the same call); a deferred/immediate transaction has no async form.
+#pragma warning disable CA1849
         await using var transaction = connection.BeginTransaction(deferred: true);
+#pragma warning restore CA1849
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
@@ -137,7 +149,9 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             var at = SqliteSchema.FromMicroseconds(reader.GetInt64(3));
             var turn = new CompletedTurn(0, reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), at)
             {
+#pragma warning disable CA1849 // Microsoft.Data.Sqlite is synchronous: IsDBNullAsync runs the same call.
                 ToolMessages = ToolMessagesJson.Deserialize(reader.IsDBNull(4) ? null : reader.GetString(4), at),
+#pragma warning restore CA1849
             };
             messages.AddRange(StoredMessage.FromTurn(turn));
         }

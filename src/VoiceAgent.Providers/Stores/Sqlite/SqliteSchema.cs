@@ -82,7 +82,10 @@ internal static class SqliteSchema
         try
         {
             // IMMEDIATE takes the write lock up front, so two processes starting on one file create the tables one after the other.
+            // Microsoft.Data.Sqlite is synchronous (its async methods run the same call); BEGIN IMMEDIATE has no async form.
+#pragma warning disable CA1849
             await using var transaction = connection.BeginTransaction(deferred: false);
+#pragma warning restore CA1849
             if (await NeedsOwnerColumnAsync(connection, transaction, cancellationToken))
             {
                 // The rebuild copies tool_messages: a version-1 file made before tool messages existed gets the column first.

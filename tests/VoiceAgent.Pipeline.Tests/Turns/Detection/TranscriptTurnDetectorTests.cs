@@ -5,7 +5,7 @@ using VoiceAgent.Pipeline.Vad;
 
 namespace VoiceAgent.Pipeline.Tests.Turns.Detection;
 
-public class TranscriptTurnDetectorTests
+public sealed class TranscriptTurnDetectorTests : IDisposable
 {
     private static readonly VadEndpointerOptions Options = new() { EndSilenceMs = 500, MinEndSilenceMs = 250, MaxEndSilenceMs = 2000, PartialMaxLagMs = 300 };
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(30);
@@ -20,6 +20,8 @@ public class TranscriptTurnDetectorTests
         _detector = new TranscriptTurnDetector(Options, _transcript, _time);
         _detector.TurnStarted(_turn);
     }
+
+    public void Dispose() => _detector.Dispose();
 
     [Fact]
     public void With_no_partial_the_wait_is_the_configured_silence() =>

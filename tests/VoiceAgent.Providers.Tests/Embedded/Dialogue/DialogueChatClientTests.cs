@@ -10,7 +10,7 @@ public sealed class DialogueChatClientTests
     {
         var updates = new List<ChatResponseUpdate>();
         await using var e = client.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (await e.MoveNextAsync().AsTask().WaitAsync(Dialogue.Timeout))
+        while (await e.MoveNextAsync().AsTask().WaitAsync(Dialogue.Timeout, cancellationToken))
         {
             updates.Add(e.Current);
         }
