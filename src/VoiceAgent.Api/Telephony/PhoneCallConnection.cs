@@ -51,7 +51,7 @@ public sealed partial class PhoneCallConnection(
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or TimeoutException)
         {
-            var reason = ex.GetType().Name;
+            var reason = ex.GetType().Name + ": " + ex.Message;
             LogCallEnded(logger, carrier.Name, _sessionId ?? "(none)", reason);
         }
         finally

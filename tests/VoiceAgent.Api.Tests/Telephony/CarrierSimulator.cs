@@ -24,6 +24,10 @@ public sealed class CarrierSimulator : IAsyncDisposable
     private Task _playing = Task.CompletedTask;
     private int _sequence;
     private long _chunk;
+    private int _frameBytes = 160; // 20 ms on the wire: 160 for 8 kHz G.711, 640 for 16 kHz L16
+    private readonly System.Collections.Concurrent.ConcurrentQueue<byte[][]> _mic = new();
+    private byte _silence = 0xFF;
+    private Task _microphone = Task.CompletedTask;
 
     private CarrierSimulator(string carrier) => Carrier = carrier;
 
@@ -87,7 +91,9 @@ public sealed class CarrierSimulator : IAsyncDisposable
 
     public Task ConnectedAsync() => SendJsonAsync(new { @event = "connected", protocol = "Call", version = "1.0.0" });
 
-    public Task StartAsync(string from, string callSid, string? token = null) => SendJsonAsync(new
+    public async Task StartAsync(string from, string callSid, string? token = null)
+    {
+        await SendJsonAsync(new
     {
         @event = "start",
         sequenceNumber = Next(),
@@ -102,27 +108,139 @@ public sealed class CarrierSimulator : IAsyncDisposable
             mediaFormat = new { encoding = "audio/x-mulaw", sampleRate = 8000, channels = 1 },
         },
     });
+        StartMicrophone();
+    }
 
-    /// <summary>Streams coded audio in 20 ms media messages at real-time pace.</summary>
-    public async Task StreamAsync(byte[] wire)
+    /// <summary>Telnyx's start: snake_case, the codec and rate it streams, the caller's number.</summary>
+    public async Task StartTelnyxAsync(string from, string callControlId, string encoding = "PCMU", int rate = 8000)
     {
-        var frame = 160;
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        for (var off = 0; off < wire.Length; off += frame)
+        _frameBytes = rate / 50 * (encoding == "L16" ? 2 : 1);
+        _silence = encoding switch { "PCMU" => 0xFF, "PCMA" => 0xD5, _ => 0 };
+        await SendJsonAsync(new
         {
-            var chunk = wire.AsSpan(off, Math.Min(frame, wire.Length - off));
-            await SendMediaAsync(chunk.ToArray());
-            var due = (off / frame + 1) * 20.0;
-            if (due > started.Elapsed.TotalMilliseconds + 5)
+            @event = "start",
+            sequence_number = Next(),
+            start = new
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(due - started.Elapsed.TotalMilliseconds));
+                user_id = "3e6f995f-85f7-4705-9741-53b116d28237",
+                call_control_id = callControlId,
+                from,
+                to = "+15550000000",
+                media_format = new { encoding, sample_rate = rate, channels = 1 },
+            },
+            stream_id = StreamId,
+        });
+        StartMicrophone();
+    }
+
+    /// <summary>Vonage's first message: websocket:connected with the content type and the headers the NCCO set.</summary>
+    public async Task StartVonageAsync(string from, string uuid, int rate = 16000)
+    {
+        _frameBytes = rate / 50 * 2;
+        _silence = 0;
+        await SendTextAsync(JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["event"] = "websocket:connected",
+            ["content-type"] = $"audio/l16;rate={rate}",
+            ["from"] = from,
+            ["uuid"] = uuid,
+        }));
+        StartMicrophone();
+    }
+
+    /// <summary>
+    /// Speaks coded audio into the call: the microphone sends it in 20 ms media messages at real-time pace (between
+    /// questions it sends silence, as a carrier does); <paramref name="swapPairs"/> sends each pair of chunks in reverse order.
+    /// </summary>
+    public async Task StreamAsync(byte[] wire, bool swapPairs = false)
+    {
+        var frames = new List<byte[]>();
+        for (var off = 0; off < wire.Length; off += _frameBytes)
+        {
+            frames.Add(wire[off..Math.Min(wire.Length, off + _frameBytes)]);
+        }
+
+        for (var i = 0; i < frames.Count; i += swapPairs ? 2 : 1)
+        {
+            _mic.Enqueue(swapPairs && i + 1 < frames.Count ? [frames[i], frames[i + 1]] : [frames[i]]);
+        }
+
+        var until = DateTime.UtcNow + Patience;
+        while (!_mic.IsEmpty && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    private void StartMicrophone()
+    {
+        if (_microphone.IsCompleted)
+        {
+            _microphone = Task.Run(MicrophoneLoopAsync);
+        }
+    }
+
+    /// <summary>One 20 ms frame per 20 ms of wall time: queued speech, else silence; a swapped pair goes out as chunks n+1, n.</summary>
+    private async Task MicrophoneLoopAsync()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long sent = 0;
+        try
+        {
+            while (!_cts.IsCancellationRequested && _socket.State == WebSocketState.Open)
+            {
+                while (sent * 20 <= clock.ElapsedMilliseconds)
+                {
+                    if (_mic.TryDequeue(out var group))
+                    {
+                        if (group.Length == 2)
+                        {
+                            var n = _chunk + 1;
+                            _chunk += 2;
+                            await SendMediaAsync(group[1], n + 1);
+                            await SendMediaAsync(group[0], n);
+                            sent += 2;
+                            continue;
+                        }
+
+                        await SendMediaAsync(group[0]);
+                    }
+                    else
+                    {
+                        await SendMediaAsync(Enumerable.Repeat(_silence, _frameBytes).ToArray());
+                    }
+
+                    sent++;
+                }
+
+                await Task.Delay(10, _cts.Token);
             }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or TimeoutException or InvalidOperationException)
+        {
+            // The call is over.
         }
     }
 
     public Task SendMediaAsync(byte[] payload, long? chunk = null)
     {
+        if (Carrier == "vonage")
+        {
+            return SendBinaryAsync(payload);
+        }
+
         var n = chunk ?? ++_chunk;
+        if (Carrier == "telnyx")
+        {
+            return SendJsonAsync(new
+            {
+                @event = "media",
+                sequence_number = Next(),
+                media = new { track = "inbound", chunk = n.ToString(System.Globalization.CultureInfo.InvariantCulture), timestamp = (n * 20).ToString(System.Globalization.CultureInfo.InvariantCulture), payload = Convert.ToBase64String(payload) },
+                stream_id = StreamId,
+            });
+        }
+
         return SendJsonAsync(new
         {
             @event = "media",
@@ -132,9 +250,39 @@ public sealed class CarrierSimulator : IAsyncDisposable
         });
     }
 
-    public Task DtmfAsync(string digit) => SendJsonAsync(new { @event = "dtmf", streamSid = StreamId, sequenceNumber = Next(), dtmf = new { track = "inbound_track", digit } });
+    public Task DtmfAsync(string digit) => Carrier switch
+    {
+        "telnyx" => SendJsonAsync(new { @event = "dtmf", stream_id = StreamId, sequence_number = Next(), occurred_at = DateTime.UtcNow, dtmf = new { digit } }),
+        "vonage" => SendJsonAsync(new Dictionary<string, object> { ["event"] = "websocket:dtmf", ["digit"] = digit, ["duration"] = 100 }),
+        _ => SendJsonAsync(new { @event = "dtmf", streamSid = StreamId, sequenceNumber = Next(), dtmf = new { track = "inbound_track", digit } }),
+    };
 
-    public Task StopAsync() => SendJsonAsync(new { @event = "stop", sequenceNumber = Next(), streamSid = StreamId, stop = new { accountSid = "AC0", callSid = "CA0" } });
+    /// <summary>The call hangs up: Twilio and Telnyx send stop; Vonage closes the socket.</summary>
+    public async Task StopAsync()
+    {
+        switch (Carrier)
+        {
+            case "telnyx":
+                await SendJsonAsync(new { @event = "stop", sequence_number = Next(), stop = new { user_id = "u", call_control_id = "c" }, stream_id = StreamId });
+                break;
+            case "vonage":
+                await _send.WaitAsync(ServiceHost.Timeout);
+                try
+                {
+                    using var t = new CancellationTokenSource(ServiceHost.Timeout);
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "hang up", t.Token);
+                }
+                finally
+                {
+                    _send.Release();
+                }
+
+                break;
+            default:
+                await SendJsonAsync(new { @event = "stop", sequenceNumber = Next(), streamSid = StreamId, stop = new { accountSid = "AC0", callSid = "CA0" } });
+                break;
+        }
+    }
 
     public Task SendJsonAsync(object message) => SendTextAsync(JsonSerializer.Serialize(message));
 
@@ -195,7 +343,7 @@ public sealed class CarrierSimulator : IAsyncDisposable
     {
         lock (_gate)
         {
-            return string.Join(", ", Received.GroupBy(r => r.Kind).Select(g => $"{g.Count()} {g.Key}")) + $"; echoed [{string.Join(" ", Echoed)}]";
+            return string.Join(", ", Received.GroupBy(r => r.Kind).Select(g => $"{g.Count()} {g.Key}")) + $"; echoed [{string.Join(" ", Echoed)}]; closed {CloseStatus} {_socket.CloseStatusDescription}";
         }
     }
 
@@ -205,6 +353,7 @@ public sealed class CarrierSimulator : IAsyncDisposable
     {
         await _cts.CancelAsync();
         await _playing.ContinueWith(_ => { }, TaskScheduler.Default);
+        await _microphone.ContinueWith(_ => { }, TaskScheduler.Default);
         if (_socket.State == WebSocketState.Open)
         {
             using var t = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -245,7 +394,18 @@ public sealed class CarrierSimulator : IAsyncDisposable
                     return;
                 }
 
-                OnMessage(ms.ToArray(), r.MessageType);
+                try
+                {
+                    OnMessage(ms.ToArray(), r.MessageType);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A message the carrier would not accept: recorded, so the test fails on it with the reason.
+                    lock (_gate)
+                    {
+                        Received.Add(("invalid: " + ex.Message, ms.ToArray(), DateTime.UtcNow));
+                    }
+                }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
@@ -257,9 +417,11 @@ public sealed class CarrierSimulator : IAsyncDisposable
     {
         if (type == WebSocketMessageType.Binary)
         {
+            Carrier.ShouldBe("vonage", "only Vonage takes binary audio");
             lock (_gate)
             {
-                Received.Add(("binary", data, DateTime.UtcNow));
+                Received.Add(("media", data, DateTime.UtcNow));
+                _line.Enqueue(data);
             }
 
             return;
@@ -267,10 +429,23 @@ public sealed class CarrierSimulator : IAsyncDisposable
 
         using var doc = JsonDocument.Parse(data);
         var root = doc.RootElement;
-        var ev = root.GetProperty("event").GetString();
-        if (Carrier == "twilio")
+        string? ev;
+        if (Carrier == "vonage")
         {
-            root.GetProperty("streamSid").GetString().ShouldBe(StreamId);
+            // Vonage's commands: {"action":"clear"} and {"action":"notify","payload":{...}}, answered as the platform does.
+            ev = root.GetProperty("action").GetString() switch { "notify" => "mark", var a => a };
+        }
+        else
+        {
+            ev = root.GetProperty("event").GetString();
+            if (Carrier == "twilio")
+            {
+                root.GetProperty("streamSid").GetString().ShouldBe(StreamId);
+            }
+            else
+            {
+                root.TryGetProperty("stream_id", out _).ShouldBeFalse("Telnyx's outbound messages carry no stream id");
+            }
         }
 
         lock (_gate)
@@ -280,14 +455,14 @@ public sealed class CarrierSimulator : IAsyncDisposable
                 case "media":
                     var audio = Convert.FromBase64String(root.GetProperty("media").GetProperty("payload").GetString()!);
                     Received.Add(("media", audio, DateTime.UtcNow));
-                    for (var off = 0; off < audio.Length; off += 160)
+                    for (var off = 0; off < audio.Length; off += _frameBytes)
                     {
-                        _line.Enqueue(audio[off..Math.Min(audio.Length, off + 160)]);
+                        _line.Enqueue(audio[off..Math.Min(audio.Length, off + _frameBytes)]);
                     }
 
                     break;
                 case "mark":
-                    var name = root.GetProperty("mark").GetProperty("name").GetString()!;
+                    var name = root.GetProperty(Carrier == "vonage" ? "payload" : "mark").GetProperty("name").GetString()!;
                     Received.Add(("mark", name, DateTime.UtcNow));
                     _line.Enqueue(name);
                     break;
@@ -298,6 +473,11 @@ public sealed class CarrierSimulator : IAsyncDisposable
                     foreach (var m in dropped)
                     {
                         Echo(m);
+                    }
+
+                    if (Carrier == "vonage")
+                    {
+                        _ = SendTextAsync("{\"event\":\"websocket:cleared\"}").ContinueWith(_ => { }, TaskScheduler.Default);
                     }
 
                     break;
@@ -341,7 +521,12 @@ public sealed class CarrierSimulator : IAsyncDisposable
     {
         Echoed.Add(mark);
         EchoedAt.Add((mark, DateTime.UtcNow));
-        var json = JsonSerializer.Serialize(new { @event = "mark", sequenceNumber = Next(), streamSid = StreamId, mark = new { name = mark } });
+        var json = Carrier switch
+        {
+            "telnyx" => JsonSerializer.Serialize(new { @event = "mark", sequence_number = Next(), stream_id = StreamId, mark = new { name = mark } }),
+            "vonage" => JsonSerializer.Serialize(new { @event = "websocket:notify", payload = new { name = mark } }),
+            _ => JsonSerializer.Serialize(new { @event = "mark", sequenceNumber = Next(), streamSid = StreamId, mark = new { name = mark } }),
+        };
         _ = SendTextAsync(json).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 }

@@ -10,11 +10,11 @@ public sealed class PhoneBargeInTests
     private const int Sentences = 12;
     private static readonly byte[] Question = TestAudio.FliteTelephone("what is twelve times seven", silenceMs: 1500);
 
-    // The FAQ skill answers first: a question the recogniser hears "what" in gets a long, many-sentence answer.
+    // The FAQ skill answers first: a question the recogniser hears any of its words in gets a long, many-sentence answer.
     private static Dictionary<string, string?> LongAnswer() => new()
     {
         ["VoiceAgent:Telephony:Twilio:AuthToken"] = TwilioCallTests.AuthToken,
-        ["VoiceAgent:Llm:Embedded:Faq:0:Patterns:0"] = "what",
+        ["VoiceAgent:Llm:Embedded:Faq:0:Patterns:0"] = "what|twelve|seven|time",
         ["VoiceAgent:Llm:Embedded:Faq:0:Answer"] = string.Join(" ", Enumerable.Range(1, Sentences).Select(i => $"This is sentence number {i} of the long answer.")),
     };
 
