@@ -3,6 +3,7 @@ using VoiceAgent.Api.Auth;
 using VoiceAgent.Api.Endpoints;
 using VoiceAgent.Api.Observability;
 using VoiceAgent.Api.Recorded;
+using VoiceAgent.Api.Telephony;
 using VoiceAgent.Api.VoiceCall;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Tts;
@@ -49,6 +50,7 @@ public static partial class VoiceAgentApp
         services.AddSingleton(sp => new SynthesisCache(sp.GetRequiredService<IOptions<HttpApiOptions>>().Value.SynthesisCacheBytes));
         services.AddSingleton<ChatCompletionHandler>();
         services.AddRecordedQuestionSockets(config);
+        services.AddTelephony(config);
 
         services.AddConversationStore(config);
         services.AddEmbeddedEngines(config);
@@ -80,6 +82,7 @@ public static partial class VoiceAgentApp
         app.MapVoiceCall();
         app.MapMetrics();
         app.MapRecordedQuestionSockets();
+        app.MapTelephony();
         return app;
     }
 

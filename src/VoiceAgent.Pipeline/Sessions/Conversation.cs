@@ -14,6 +14,8 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly System.Text.StringBuilder _sent = new();
     private readonly List<ChatMessage> _tools = [];
+    private readonly List<int> _sentenceEnds = [];
+    private int _playedChars;
     private TurnId _replyTurn = TurnId.None;
     private string _replyUserText = "";
     private CompletedTurn? _closedEarly;
@@ -24,6 +26,12 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
 
     /// <summary>The tenant (API-key name) the session belongs to, passed on to tools; null when unknown.</summary>
     public string? Tenant { get; init; }
+
+    /// <summary>
+    /// The transport learns what the listener actually heard (a phone carrier's marks): an interrupted reply keeps only
+    /// the sentences confirmed by <see cref="SentencesPlayed"/>, not every sentence sent. A reply that ends normally keeps all.
+    /// </summary>
+    public bool HistoryFromPlayback { get; init; }
 
     public IReadOnlyList<ChatMessage> History
     {
@@ -74,6 +82,8 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
             _replyUserText = userText;
             _sent.Clear();
             _tools.Clear();
+            _sentenceEnds.Clear();
+            _playedChars = 0;
         }
     }
 
@@ -96,6 +106,19 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
             if (turn == _replyTurn)
             {
                 _sent.Append(text);
+                _sentenceEnds.Add(_sent.Length);
+            }
+        }
+    }
+
+    /// <summary>The listener has heard the first <paramref name="count"/> sentences of <paramref name="turn"/>'s reply (see <see cref="HistoryFromPlayback"/>).</summary>
+    public void SentencesPlayed(TurnId turn, int count)
+    {
+        lock (_gate)
+        {
+            if (turn == _replyTurn && count > 0 && _sentenceEnds.Count > 0)
+            {
+                _playedChars = Math.Max(_playedChars, _sentenceEnds[Math.Min(count, _sentenceEnds.Count) - 1]);
             }
         }
     }
@@ -119,7 +142,7 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
     private CompletedTurn Close(bool interrupted)
     {
         var turn = _replyTurn;
-        var assistant = _sent.ToString().Trim();
+        var assistant = (HistoryFromPlayback && interrupted ? _sent.ToString(0, _playedChars) : _sent.ToString()).Trim();
         var now = _time.GetUtcNow();
         _history.Add(new ChatMessage(ChatRole.User, _replyUserText));
         _history.AddRange(_tools);
@@ -132,6 +155,8 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
         _replyTurn = TurnId.None;
         _sent.Clear();
         _tools.Clear();
+        _sentenceEnds.Clear();
+        _playedChars = 0;
         return new CompletedTurn(turn.Value, _replyUserText, assistant, interrupted, now) { ToolMessages = tools };
     }
 }

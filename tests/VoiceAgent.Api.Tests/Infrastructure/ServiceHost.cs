@@ -41,7 +41,7 @@ public sealed class ServiceHost : IAsyncDisposable
         // as appsettings.json and environment variables are for a real start.
         var all = new Dictionary<string, string?>
         {
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("VA_TEST_LOG") ?? "Warning",
             ["VoiceAgent:Store:Provider"] = "Memory",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

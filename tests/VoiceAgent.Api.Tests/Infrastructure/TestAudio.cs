@@ -31,6 +31,29 @@ public static class TestAudio
         return [.. speech, .. new byte[AudioFormat.Pcm16Mono16k.BytesFor(silenceMs)]];
     }
 
+    /// <summary>
+    /// flite speech as a carrier sends it: headerless audio at <paramref name="rate"/> in sox's <paramref name="encoding"/>
+    /// (<c>mu-law</c>, <c>a-law</c>, or <c>signed-integer</c> for 16-bit little-endian), then <paramref name="silenceMs"/> of silence.
+    /// </summary>
+    public static byte[] FliteTelephone(string text, string encoding = "mu-law", int rate = 8000, int silenceMs = 0, string voice = "slt")
+    {
+        var dir = Directory.CreateTempSubdirectory("va-test-");
+        try
+        {
+            var raw = Path.Combine(dir.FullName, "flite.wav");
+            var wire = Path.Combine(dir.FullName, "wire.raw");
+            var bits = encoding == "signed-integer" ? 16 : 8;
+            var r = rate.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Run("flite", "-voice", voice, "-t", text, "-o", raw);
+            Run("sox", raw, "-t", "raw", "-r", r, "-c", "1", "-b", bits.ToString(System.Globalization.CultureInfo.InvariantCulture), "-e", encoding, "-L", wire, "pad", "0", (silenceMs / 1000.0).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return File.ReadAllBytes(wire);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
     /// <summary>Rewrites a WAV with sox into the WAV format <paramref name="outputArgs"/> describe (rate, channels, bits, encoding).</summary>
     public static byte[] SoxWav(byte[] wav, params string[] outputArgs)
     {

@@ -1,0 +1,325 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using VoiceAgent.Api.VoiceCall;
+using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Pipeline.Frames;
+using VoiceAgent.Pipeline.Replies;
+using VoiceAgent.Pipeline.Sessions;
+
+namespace VoiceAgent.Api.Telephony;
+
+/// <summary>
+/// One phone call over a carrier's media stream, whatever the carrier: its <see cref="CarrierSerializer"/> turns messages
+/// into events; the call runs the voice call's pipeline on the caller's audio and answers through a <see cref="PhoneReplyWriter"/>.
+/// Bad or out-of-order messages are logged and the call goes on; the stream's end interrupts the reply in progress
+/// (saving what the caller heard) and closes the socket normally.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "RunAsync is the connection's whole life and disposes what it made in its finally.")]
+public sealed partial class PhoneCallConnection(
+    WebSocket socket,
+    SessionLease lease,
+    CarrierSerializer carrier,
+    PhoneCallServices services,
+    IConversationStore store,
+    Func<CarrierStart, TenantId?> tenantOf,
+    ILogger logger)
+{
+    private readonly OutgoingQueue _out = new(socket, services.Limits);
+    private readonly ChunkOrder _order = new();
+    private readonly DtmfEntry _dtmf = new(TimeSpan.FromMilliseconds(services.Options.DtmfTimeoutMs), services.Time);
+    private readonly List<byte[]> _inOrder = [];
+    private StageChain? _chain;
+    private PhoneReplyWriter? _writer;
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "Disposed at the end of RunAsync, which owns the call's whole life.")]
+    private PhoneAudioOut? _audioOut;
+    private Task? _pump;
+    private string? _sessionId;
+    private bool _ended;
+
+    public async Task RunAsync(CancellationToken requestAborted)
+    {
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lease.Aborted);
+        var sending = _out.RunAsync(call.Token);
+        using var draining = lease.Draining.Register(() => HangUp("service shutting down"));
+        var graceful = false;
+        try
+        {
+            graceful = await ReceiveAsync(call.Token);
+            if (graceful && _pump is not null)
+            {
+                // The pump saves the interrupted turn and closes the socket once the chain has drained.
+                await _pump.WaitAsync(services.Limits.FinishTimeout, call.Token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or TimeoutException)
+        {
+            var reason = ex.GetType().Name + ": " + ex.Message;
+            LogCallEnded(logger, carrier.Name, _sessionId ?? "(none)", reason);
+        }
+        finally
+        {
+            if (_chain is not null)
+            {
+                await _chain.DisposeAsync();
+            }
+
+            if (_pump is not null)
+            {
+                await _pump.ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            _audioOut?.Dispose();
+            _out.Close(graceful ? WebSocketCloseStatus.NormalClosure : WebSocketCloseStatus.InternalServerError, graceful ? "call finished" : "call ended");
+            await sending.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+            services.Metrics.BytesOut("phone_" + carrier.Name, _out.BytesSent);
+            await call.CancelAsync();
+        }
+    }
+
+    /// <summary>Reads messages until the stream stops or the socket closes; true when the call should end gracefully.</summary>
+    private async Task<bool> ReceiveAsync(CancellationToken ct)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        var limits = services.Limits;
+        var started = services.Time.GetTimestamp();
+        using var idle = services.Time.CreateTimer(_ => _out.Close(WebSocketCloseStatus.PolicyViolation, $"idle for {limits.IdleTimeout.TotalSeconds:F0} s"), null, limits.IdleTimeout, Timeout.InfiniteTimeSpan);
+        while (socket.State == WebSocketState.Open)
+        {
+            if (services.Time.GetElapsedTime(started) > limits.MaxCallDuration)
+            {
+                _out.Close(WebSocketCloseStatus.PolicyViolation, "the call reached its maximum duration");
+                return false;
+            }
+
+            buffer.ResetWrittenCount();
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer.GetMemory(4096), ct);
+                idle.Change(limits.IdleTimeout, Timeout.InfiniteTimeSpan);
+                services.Metrics.BytesIn("phone_" + carrier.Name, result.Count);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    // A carrier that closes without a stop has hung up all the same.
+                    HangUp("the carrier closed the stream");
+                    return true;
+                }
+
+                buffer.Advance(result.Count);
+                if (buffer.WrittenCount > limits.MaxMessageBytes)
+                {
+                    _out.Close(WebSocketCloseStatus.MessageTooBig, $"message over {limits.MaxMessageBytes} bytes");
+                    return false;
+                }
+            }
+            while (!result.EndOfMessage);
+
+            await OnMessageAsync(carrier.Parse(buffer.WrittenSpan, result.MessageType), ct);
+            if (_ended)
+            {
+                return true;
+            }
+
+            if (_out.TooSlow)
+            {
+                return false;
+            }
+        }
+
+        return _ended;
+    }
+
+    private async Task OnMessageAsync(CarrierEvent message, CancellationToken ct)
+    {
+        switch (message)
+        {
+            case CarrierStart start:
+                await StartAsync(start, ct);
+                break;
+            case CarrierMedia media when _chain is null:
+                Bad("media before the stream's start");
+                break;
+            case CarrierMedia media:
+                _order.Add(media.Chunk, media.Payload, payload => _inOrder.Add(payload));
+                foreach (var payload in _inOrder)
+                {
+                    await WriteAsync(new InputAudioFrame(new AudioChunk(carrier.Format.Decode(payload), carrier.Format.Pcm)), ct);
+                }
+
+                _inOrder.Clear();
+                break;
+            case CarrierDtmf dtmf when _chain is not null:
+                await UserTextAsync(_dtmf.Add(dtmf.Digit), ct);
+                break;
+            case CarrierMark mark:
+                _writer?.MarkReached(mark.Name);
+                break;
+            case CarrierStop:
+                HangUp("the carrier stopped the stream");
+                break;
+            case CarrierBadMessage bad:
+                Bad(bad.Reason);
+                break;
+            case CarrierIgnored ignored:
+                LogIgnored(logger, carrier.Name, ignored.What);
+                break;
+        }
+
+        if (_chain is not null && _dtmf.Poll() is { } entry)
+        {
+            await UserTextAsync(entry, ct);
+        }
+    }
+
+    private async Task StartAsync(CarrierStart start, CancellationToken ct)
+    {
+        if (_chain is not null)
+        {
+            Bad("a second start message");
+            return;
+        }
+
+        if (tenantOf(start) is not { } tenant)
+        {
+            Bad("no valid key: pass ?token=<key> on the stream URL or a 'token' stream parameter, or configure Twilio:AuthToken");
+            _out.Close(WebSocketCloseStatus.PolicyViolation, "invalid or missing API key");
+            _ended = true;
+            return;
+        }
+
+        // This tenant's sessions only: the same number calling another tenant's line is another conversation.
+        var own = store.ForTenant(tenant);
+        var id = SessionIdOf(start);
+        StoredSession stored;
+        try
+        {
+            stored = await own.GetOrCreateAsync(id, SessionSettings.Default, ct);
+        }
+        catch (ArgumentException ex)
+        {
+            Bad(ex.Message);
+            return;
+        }
+
+        _sessionId = id;
+        var conversation = new Conversation(id, stored.Settings, stored.ToChatMessages()) { HistoryFromPlayback = true };
+        _chain = services.Pipelines.StartVoiceCall(conversation, ct);
+        _audioOut = new PhoneAudioOut(services.Resamplers, carrier.Format, carrier.FramesPerMessage);
+        var pacer = new PhonePacer(TimeSpan.FromMilliseconds(services.Options.MaxBufferMs), services.Time);
+        _writer = new PhoneReplyWriter(carrier, _out, _audioOut, pacer, conversation, services.Metrics, services.Time, logger);
+        _pump = PumpAsync(new ReplyConsumer(_chain, _writer, logger, new ReplyHistory(conversation, own)), ct);
+        LogCallStarted(logger, carrier.Name, id, start.CallId, stored.Messages.Count);
+    }
+
+    private string SessionIdOf(CarrierStart start)
+    {
+        if (services.Options.SessionId == "caller" && start.From is { } from)
+        {
+            // The caller's number, digits only (E.164 without '+'): the same caller continues the same conversation.
+            var digits = new string([.. from.Where(char.IsAsciiDigit)]);
+            if (digits.Length is > 0 and <= 32)
+            {
+                return $"phone:{digits}";
+            }
+        }
+
+        var call = new string([.. start.CallId.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')]);
+        return $"call:{(call.Length > 0 ? call[..Math.Min(call.Length, 100)] : SessionIdFormat.NewId())}";
+    }
+
+    private async Task PumpAsync(ReplyConsumer consumer, CancellationToken ct)
+    {
+        try
+        {
+            if (await consumer.RunCallAsync(ct) == ReplyStreamEnd.PipelineStopped)
+            {
+                _out.Close(WebSocketCloseStatus.InternalServerError, "the pipeline stopped");
+                return;
+            }
+
+            _out.Close(lease.Draining.IsCancellationRequested ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.NormalClosure, "call finished");
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogPumpFailed(logger, carrier.Name, _sessionId ?? "(none)", ex);
+            _out.Close(WebSocketCloseStatus.InternalServerError, "internal error");
+        }
+    }
+
+    /// <summary>DTMF keys as the user's turn: a final transcript of its own, answered like speech (and interrupting the agent).</summary>
+    private async Task UserTextAsync(string? text, CancellationToken ct)
+    {
+        if (text is null || _chain is null || _ended)
+        {
+            return;
+        }
+
+        LogDtmf(logger, carrier.Name, _sessionId!, text.Length - 8);
+        await WriteAsync(new TranscriptFrame(_chain.Turns.BeginTurn(), text, IsFinal: true), ct);
+    }
+
+    /// <summary>
+    /// The caller is gone: the reply in progress is interrupted (so the turn is saved with what was heard), and the
+    /// input ends; the pump then closes the socket.
+    /// </summary>
+    private void HangUp(string reason)
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        _ended = true;
+        LogCallEnded(logger, carrier.Name, _sessionId ?? "(none)", reason);
+        if (_chain is { } chain)
+        {
+            chain.Turns.BeginTurn();
+            chain.Output.InputEnded();
+            chain.Input.TryWrite(new EndOfInputFrame());
+            chain.CompleteInput();
+        }
+        else
+        {
+            _out.Close(lease.Draining.IsCancellationRequested ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.NormalClosure, "call finished");
+        }
+    }
+
+    private async Task WriteAsync(Frame frame, CancellationToken ct)
+    {
+        try
+        {
+            await _chain!.Input.WriteAsync(frame, ct);
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            // The call is ending (hang-up or shutdown) while this frame was on its way.
+        }
+    }
+
+    private void Bad(string reason)
+    {
+        services.Metrics.Error("bad_frame");
+        LogBadMessage(logger, carrier.Name, _sessionId ?? "(none)", reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Phone call ({Carrier}) for session {SessionId} started, call {CallId}, with {Messages} messages of history")]
+    private static partial void LogCallStarted(ILogger logger, string carrier, string sessionId, string callId, int messages);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Phone call ({Carrier}) for session {SessionId} ended: {Reason}")]
+    private static partial void LogCallEnded(ILogger logger, string carrier, string sessionId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Phone call ({Carrier}) {SessionId}: bad message, ignored: {Reason}")]
+    private static partial void LogBadMessage(ILogger logger, string carrier, string sessionId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Phone call ({Carrier}): ignored {What}")]
+    private static partial void LogIgnored(ILogger logger, string carrier, string what);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Phone call ({Carrier}) {SessionId}: {Keys} DTMF keys go to the LLM")]
+    private static partial void LogDtmf(ILogger logger, string carrier, string sessionId, int keys);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Phone call ({Carrier}) {SessionId}: sending failed")]
+    private static partial void LogPumpFailed(ILogger logger, string carrier, string sessionId, Exception exception);
+}

@@ -1,0 +1,117 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+
+namespace VoiceAgent.Api.Telephony;
+
+/// <summary>
+/// Telnyx media streaming (PROTOCOLS.md §7): Twilio's event names with snake_case fields (<c>stream_id</c>,
+/// <c>sequence_number</c>, <c>media_format.sample_rate</c>); PCMU, PCMA or L16 at 8 or 16 kHz; outbound media, mark and
+/// clear carry no stream id. Chunks may arrive out of order; the connection reorders them by <c>chunk</c>.
+/// </summary>
+public sealed class TelnyxSerializer : CarrierSerializer
+{
+    public override string Name => "telnyx";
+
+    public override CarrierEvent Parse(ReadOnlySpan<byte> message, WebSocketMessageType type)
+    {
+        if (type != WebSocketMessageType.Text)
+        {
+            return new CarrierBadMessage("a binary frame (Telnyx sends JSON text frames only)");
+        }
+
+        using var doc = CarrierJson.ParseObject(message, out var error);
+        if (doc is null)
+        {
+            return new CarrierBadMessage(error!);
+        }
+
+        var root = doc.RootElement;
+        switch (CarrierJson.String(root, "event"))
+        {
+            case "connected":
+                return new CarrierConnected();
+            case "start":
+                return Start(root);
+            case "media":
+                var media = CarrierJson.Object(root, "media");
+                if (CarrierJson.String(media, "track") is { } track && track != "inbound")
+                {
+                    return new CarrierIgnored($"media of the {track} track");
+                }
+
+                return CarrierJson.Base64(CarrierJson.String(media, "payload")) is { } payload
+                    ? new CarrierMedia(CarrierJson.Number(media, "chunk"), payload)
+                    : new CarrierBadMessage("media without a base64 payload");
+            case "dtmf":
+                return CarrierJson.String(CarrierJson.Object(root, "dtmf"), "digit") is { Length: > 0 } digit
+                    ? new CarrierDtmf(digit)
+                    : new CarrierBadMessage("dtmf without a digit");
+            case "mark":
+                return CarrierJson.String(CarrierJson.Object(root, "mark"), "name") is { } name
+                    ? new CarrierMark(name)
+                    : new CarrierBadMessage("mark without a name");
+            case "stop":
+                return new CarrierStop();
+            case null:
+                return new CarrierBadMessage("no event field");
+            case var other:
+                return new CarrierIgnored($"event '{other}'");
+        }
+    }
+
+    public override OutboundMessage Media(ReadOnlySpan<byte> audio) => Json(Convert.ToBase64String(audio), static (w, payload) =>
+    {
+        w.WriteString("event", "media");
+        w.WriteStartObject("media");
+        w.WriteString("payload", payload);
+        w.WriteEndObject();
+    });
+
+    public override OutboundMessage Mark(string name) => Json(name, static (w, n) =>
+    {
+        w.WriteString("event", "mark");
+        w.WriteStartObject("mark");
+        w.WriteString("name", n);
+        w.WriteEndObject();
+    });
+
+    public override OutboundMessage Clear() => Json("", static (w, _) => w.WriteString("event", "clear"));
+
+    private static OutboundMessage Json(string value, Action<Utf8JsonWriter, string> write) =>
+        new(CarrierJson.Write(value, write), WebSocketMessageType.Text);
+
+    private CarrierEvent Start(JsonElement root)
+    {
+        var start = CarrierJson.Object(root, "start");
+        var streamId = CarrierJson.String(root, "stream_id");
+        var callId = CarrierJson.String(start, "call_control_id");
+        if (streamId is null || callId is null)
+        {
+            return new CarrierBadMessage("start without stream_id or start.call_control_id");
+        }
+
+        var format = CarrierJson.Object(start, "media_format");
+        var rate = CarrierJson.Number(format, "sample_rate") ?? 8000;
+        CarrierCodec? codec = CarrierJson.String(format, "encoding") switch
+        {
+            null or "PCMU" => CarrierCodec.MuLaw,
+            "PCMA" => CarrierCodec.ALaw,
+            "L16" => CarrierCodec.L16BigEndian,
+            _ => null,
+        };
+        if (codec is null || rate is not (8000 or 16000))
+        {
+            return new CarrierBadMessage($"unsupported media format {CarrierJson.String(format, "encoding")} at {rate} Hz (PCMU, PCMA or L16 at 8000 or 16000 Hz)");
+        }
+
+        StreamId = streamId;
+        Format = new CarrierAudioFormat(codec.Value, (int)rate);
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (CarrierJson.String(start, "client_state") is { } state)
+        {
+            parameters["client_state"] = state;
+        }
+
+        return new CarrierStart(streamId, callId, CarrierJson.String(start, "from"), Format, parameters);
+    }
+}

@@ -1,0 +1,532 @@
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using VoiceAgent.Api.Tests.Infrastructure;
+using VoiceAgent.Pipeline.Audio;
+
+namespace VoiceAgent.Api.Tests.Telephony;
+
+/// <summary>
+/// Plays a carrier against the real service over a real WebSocket: sends the carrier's start, paced 20 ms media, DTMF and
+/// stop; plays the agent's audio on a simulated line (20 ms a tick) and echoes each mark when playback reaches it, as the
+/// carrier does; a clear drops what is buffered and echoes its pending marks at once.
+/// </summary>
+public sealed class CarrierSimulator : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket = new();
+    private readonly CancellationTokenSource _cts = new();
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _send = new(1, 1); // a WebSocket takes one send at a time; echoes come from the line's task
+    private readonly Queue<object> _line = new(); // byte[] audio (20 ms or less) or string mark
+    private readonly List<byte> _heard = [];
+    private Task _receiving = Task.CompletedTask;
+    private Task _playing = Task.CompletedTask;
+    private int _sequence;
+    private long _chunk;
+    private int _frameBytes = 160; // 20 ms on the wire: 160 for 8 kHz G.711, 640 for 16 kHz L16
+    private readonly System.Collections.Concurrent.ConcurrentQueue<byte[][]> _mic = new();
+    private byte _silence = 0xFF;
+    private Task _microphone = Task.CompletedTask;
+
+    private CarrierSimulator(string carrier) => Carrier = carrier;
+
+    /// <summary>How long a test waits for the pipeline's outcome: generous, because the shared test machine can be loaded 15-fold.</summary>
+    public static TimeSpan Patience { get; } = TimeSpan.FromSeconds(90);
+
+    public string Carrier { get; }
+
+    public string StreamId { get; } = "MZ" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Every message from the service, in order: ("media", bytes) / ("mark", name) / ("clear", null) / ("close", reason).</summary>
+    public List<(string Kind, object? Value, DateTime At)> Received { get; } = [];
+
+    /// <summary>Names of the marks echoed back to the service.</summary>
+    public List<string> Echoed { get; } = [];
+
+    /// <summary>The echoes with when they were sent.</summary>
+    public List<(string Name, DateTime At)> EchoedAt { get; } = [];
+
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    /// <summary>The agent's audio the caller heard, in the carrier's coding.</summary>
+    public byte[] Heard
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _heard];
+            }
+        }
+    }
+
+    /// <summary>Connects to the stream; with <paramref name="authToken"/>, signs the upgrade as Twilio does.</summary>
+    public static async Task<CarrierSimulator> ConnectAsync(ServiceHost host, string carrier, string query = "", string? authToken = null, string? signature = null)
+    {
+        var sim = new CarrierSimulator(carrier);
+        var uri = host.WebSocketUri($"/telephony/{carrier}/stream{query}");
+        if (authToken is not null || signature is not null)
+        {
+            sim._socket.Options.SetRequestHeader("X-Twilio-Signature", signature ?? Sign(authToken!, uri.ToString(), new Dictionary<string, string>()));
+        }
+
+        await sim._socket.ConnectAsync(uri, CancellationToken.None).WaitAsync(ServiceHost.Timeout);
+        sim._receiving = Task.Run(sim.ReceiveLoopAsync);
+        sim._playing = Task.Run(sim.PlayLoopAsync);
+        return sim;
+    }
+
+    /// <summary>Twilio's signature: HMAC-SHA1 over the URL and the sorted parameters' names and values, base64.</summary>
+    public static string Sign(string authToken, string url, IDictionary<string, string> parameters)
+    {
+        var data = new StringBuilder(url);
+        foreach (var (k, v) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            data.Append(k).Append(v);
+        }
+
+        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString())));
+    }
+
+    public Task ConnectedAsync() => SendJsonAsync(new { @event = "connected", protocol = "Call", version = "1.0.0" });
+
+    public async Task StartAsync(string from, string callSid, string? token = null)
+    {
+        await SendJsonAsync(new
+    {
+        @event = "start",
+        sequenceNumber = Next(),
+        streamSid = StreamId,
+        start = new
+        {
+            streamSid = StreamId,
+            accountSid = "AC00000000000000000000000000000000",
+            callSid,
+            tracks = new[] { "inbound" },
+            customParameters = token is null ? new Dictionary<string, string> { ["from"] = from, ["callSid"] = callSid } : new Dictionary<string, string> { ["from"] = from, ["callSid"] = callSid, ["token"] = token },
+            mediaFormat = new { encoding = "audio/x-mulaw", sampleRate = 8000, channels = 1 },
+        },
+    });
+        StartMicrophone();
+    }
+
+    /// <summary>Telnyx's start: snake_case, the codec and rate it streams, the caller's number.</summary>
+    public async Task StartTelnyxAsync(string from, string callControlId, string encoding = "PCMU", int rate = 8000)
+    {
+        _frameBytes = rate / 50 * (encoding == "L16" ? 2 : 1);
+        _silence = encoding switch { "PCMU" => 0xFF, "PCMA" => 0xD5, _ => 0 };
+        await SendJsonAsync(new
+        {
+            @event = "start",
+            sequence_number = Next(),
+            start = new
+            {
+                user_id = "3e6f995f-85f7-4705-9741-53b116d28237",
+                call_control_id = callControlId,
+                from,
+                to = "+15550000000",
+                media_format = new { encoding, sample_rate = rate, channels = 1 },
+            },
+            stream_id = StreamId,
+        });
+        StartMicrophone();
+    }
+
+    /// <summary>Vonage's first message: websocket:connected with the content type and the headers the NCCO set.</summary>
+    public async Task StartVonageAsync(string from, string uuid, int rate = 16000)
+    {
+        _frameBytes = rate / 50 * 2;
+        _silence = 0;
+        await SendTextAsync(JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["event"] = "websocket:connected",
+            ["content-type"] = $"audio/l16;rate={rate}",
+            ["from"] = from,
+            ["uuid"] = uuid,
+        }));
+        StartMicrophone();
+    }
+
+    /// <summary>
+    /// Speaks coded audio into the call: the microphone sends it in 20 ms media messages at real-time pace (between
+    /// questions it sends silence, as a carrier does); <paramref name="swapPairs"/> sends each pair of chunks in reverse order.
+    /// </summary>
+    public async Task StreamAsync(byte[] wire, bool swapPairs = false)
+    {
+        var frames = new List<byte[]>();
+        for (var off = 0; off < wire.Length; off += _frameBytes)
+        {
+            frames.Add(wire[off..Math.Min(wire.Length, off + _frameBytes)]);
+        }
+
+        for (var i = 0; i < frames.Count; i += swapPairs ? 2 : 1)
+        {
+            _mic.Enqueue(swapPairs && i + 1 < frames.Count ? [frames[i], frames[i + 1]] : [frames[i]]);
+        }
+
+        var until = DateTime.UtcNow + Patience;
+        while (!_mic.IsEmpty && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    private void StartMicrophone()
+    {
+        if (_microphone.IsCompleted)
+        {
+            _microphone = Task.Run(MicrophoneLoopAsync);
+        }
+    }
+
+    /// <summary>One 20 ms frame per 20 ms of wall time: queued speech, else silence; a swapped pair goes out as chunks n+1, n.</summary>
+    private async Task MicrophoneLoopAsync()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long sent = 0;
+        try
+        {
+            while (!_cts.IsCancellationRequested && _socket.State == WebSocketState.Open)
+            {
+                while (sent * 20 <= clock.ElapsedMilliseconds)
+                {
+                    if (_mic.TryDequeue(out var group))
+                    {
+                        if (group.Length == 2)
+                        {
+                            var n = _chunk + 1;
+                            _chunk += 2;
+                            await SendMediaAsync(group[1], n + 1);
+                            await SendMediaAsync(group[0], n);
+                            sent += 2;
+                            continue;
+                        }
+
+                        await SendMediaAsync(group[0]);
+                    }
+                    else
+                    {
+                        await SendMediaAsync(Enumerable.Repeat(_silence, _frameBytes).ToArray());
+                    }
+
+                    sent++;
+                }
+
+                await Task.Delay(10, _cts.Token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or TimeoutException or InvalidOperationException)
+        {
+            // The call is over.
+        }
+    }
+
+    public Task SendMediaAsync(byte[] payload, long? chunk = null)
+    {
+        if (Carrier == "vonage")
+        {
+            return SendBinaryAsync(payload);
+        }
+
+        var n = chunk ?? ++_chunk;
+        if (Carrier == "telnyx")
+        {
+            return SendJsonAsync(new
+            {
+                @event = "media",
+                sequence_number = Next(),
+                media = new { track = "inbound", chunk = n.ToString(System.Globalization.CultureInfo.InvariantCulture), timestamp = (n * 20).ToString(System.Globalization.CultureInfo.InvariantCulture), payload = Convert.ToBase64String(payload) },
+                stream_id = StreamId,
+            });
+        }
+
+        return SendJsonAsync(new
+        {
+            @event = "media",
+            sequenceNumber = Next(),
+            streamSid = StreamId,
+            media = new { track = "inbound", chunk = n.ToString(System.Globalization.CultureInfo.InvariantCulture), timestamp = (n * 20).ToString(System.Globalization.CultureInfo.InvariantCulture), payload = Convert.ToBase64String(payload) },
+        });
+    }
+
+    public Task DtmfAsync(string digit) => Carrier switch
+    {
+        "telnyx" => SendJsonAsync(new { @event = "dtmf", stream_id = StreamId, sequence_number = Next(), occurred_at = DateTime.UtcNow, dtmf = new { digit } }),
+        "vonage" => SendJsonAsync(new Dictionary<string, object> { ["event"] = "websocket:dtmf", ["digit"] = digit, ["duration"] = 100 }),
+        _ => SendJsonAsync(new { @event = "dtmf", streamSid = StreamId, sequenceNumber = Next(), dtmf = new { track = "inbound_track", digit } }),
+    };
+
+    /// <summary>The call hangs up: Twilio and Telnyx send stop; Vonage closes the socket.</summary>
+    public async Task StopAsync()
+    {
+        switch (Carrier)
+        {
+            case "telnyx":
+                await SendJsonAsync(new { @event = "stop", sequence_number = Next(), stop = new { user_id = "u", call_control_id = "c" }, stream_id = StreamId });
+                break;
+            case "vonage":
+                await _send.WaitAsync(ServiceHost.Timeout);
+                try
+                {
+                    using var t = new CancellationTokenSource(ServiceHost.Timeout);
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "hang up", t.Token);
+                }
+                finally
+                {
+                    _send.Release();
+                }
+
+                break;
+            default:
+                await SendJsonAsync(new { @event = "stop", sequenceNumber = Next(), streamSid = StreamId, stop = new { accountSid = "AC0", callSid = "CA0" } });
+                break;
+        }
+    }
+
+    public Task SendJsonAsync(object message) => SendTextAsync(JsonSerializer.Serialize(message));
+
+    public Task SendTextAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
+
+    public Task SendBinaryAsync(byte[] data) => SendAsync(data, WebSocketMessageType.Binary);
+
+    private async Task SendAsync(byte[] data, WebSocketMessageType type)
+    {
+        await _send.WaitAsync(_cts.Token).WaitAsync(ServiceHost.Timeout);
+        try
+        {
+            await _socket.SendAsync(data, type, true, _cts.Token).WaitAsync(ServiceHost.Timeout);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    /// <summary>Waits until <paramref name="done"/> holds for what was received; throws with a summary after the timeout.</summary>
+    public async Task WaitUntilAsync(Func<CarrierSimulator, bool> done, string what, Func<string>? context = null, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? Patience);
+        while (DateTime.UtcNow < until)
+        {
+            lock (_gate)
+            {
+                if (done(this))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"{what}: not seen in time; received {Describe()}; {context?.Invoke()}");
+    }
+
+    public int Count(string kind)
+    {
+        lock (_gate)
+        {
+            return Received.Count(r => r.Kind == kind);
+        }
+    }
+
+    public List<(string Kind, object? Value, DateTime At)> Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. Received];
+        }
+    }
+
+    public string Describe()
+    {
+        lock (_gate)
+        {
+            return string.Join(", ", Received.GroupBy(r => r.Kind).Select(g => $"{g.Count()} {g.Key}")) + $"; echoed [{string.Join(" ", Echoed)}]; closed {CloseStatus} {_socket.CloseStatusDescription}";
+        }
+    }
+
+    public async Task WaitForCloseAsync() => await _receiving.WaitAsync(Patience);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cts.CancelAsync();
+        await _playing.ContinueWith(_ => { }, TaskScheduler.Default);
+        await _microphone.ContinueWith(_ => { }, TaskScheduler.Default);
+        if (_socket.State == WebSocketState.Open)
+        {
+            using var t = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", t.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        await _receiving.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+        _socket.Dispose();
+        _cts.Dispose();
+        _send.Dispose();
+    }
+
+    private string Next() => (++_sequence).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                using var ms = new MemoryStream();
+                WebSocketReceiveResult r;
+                do
+                {
+                    r = await _socket.ReceiveAsync(buffer, _cts.Token);
+                    await ms.WriteAsync(buffer.AsMemory(0, r.Count), _cts.Token);
+                }
+                while (!r.EndOfMessage);
+
+                if (r.MessageType == WebSocketMessageType.Close)
+                {
+                    lock (_gate)
+                    {
+                        Received.Add(("close", _socket.CloseStatusDescription, DateTime.UtcNow));
+                    }
+
+                    return;
+                }
+
+                try
+                {
+                    OnMessage(ms.ToArray(), r.MessageType);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A message the carrier would not accept: recorded, so the test fails on it with the reason.
+                    lock (_gate)
+                    {
+                        Received.Add(("invalid: " + ex.Message, ms.ToArray(), DateTime.UtcNow));
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+        }
+    }
+
+    private void OnMessage(byte[] data, WebSocketMessageType type)
+    {
+        if (type == WebSocketMessageType.Binary)
+        {
+            Carrier.ShouldBe("vonage", "only Vonage takes binary audio");
+            lock (_gate)
+            {
+                Received.Add(("media", data, DateTime.UtcNow));
+                _line.Enqueue(data);
+            }
+
+            return;
+        }
+
+        using var doc = JsonDocument.Parse(data);
+        var root = doc.RootElement;
+        string? ev;
+        if (Carrier == "vonage")
+        {
+            // Vonage's commands: {"action":"clear"} and {"action":"notify","payload":{...}}, answered as the platform does.
+            ev = root.GetProperty("action").GetString() switch { "notify" => "mark", var a => a };
+        }
+        else
+        {
+            ev = root.GetProperty("event").GetString();
+            if (Carrier == "twilio")
+            {
+                root.GetProperty("streamSid").GetString().ShouldBe(StreamId);
+            }
+            else
+            {
+                root.TryGetProperty("stream_id", out _).ShouldBeFalse("Telnyx's outbound messages carry no stream id");
+            }
+        }
+
+        lock (_gate)
+        {
+            switch (ev)
+            {
+                case "media":
+                    var audio = Convert.FromBase64String(root.GetProperty("media").GetProperty("payload").GetString()!);
+                    Received.Add(("media", audio, DateTime.UtcNow));
+                    for (var off = 0; off < audio.Length; off += _frameBytes)
+                    {
+                        _line.Enqueue(audio[off..Math.Min(audio.Length, off + _frameBytes)]);
+                    }
+
+                    break;
+                case "mark":
+                    var name = root.GetProperty(Carrier == "vonage" ? "payload" : "mark").GetProperty("name").GetString()!;
+                    Received.Add(("mark", name, DateTime.UtcNow));
+                    _line.Enqueue(name);
+                    break;
+                case "clear":
+                    Received.Add(("clear", null, DateTime.UtcNow));
+                    var dropped = _line.OfType<string>().ToList();
+                    _line.Clear();
+                    foreach (var m in dropped)
+                    {
+                        Echo(m);
+                    }
+
+                    if (Carrier == "vonage")
+                    {
+                        _ = SendTextAsync("{\"event\":\"websocket:cleared\"}").ContinueWith(_ => { }, TaskScheduler.Default);
+                    }
+
+                    break;
+                default:
+                    Received.Add((ev ?? "?", null, DateTime.UtcNow));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The line: every 20 ms one frame of the agent's audio plays; a mark at the head is echoed when reached.</summary>
+    private async Task PlayLoopAsync()
+    {
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        try
+        {
+            while (await tick.WaitForNextTickAsync(_cts.Token))
+            {
+                lock (_gate)
+                {
+                    while (_line.TryPeek(out var head) && head is string mark)
+                    {
+                        _line.Dequeue();
+                        Echo(mark);
+                    }
+
+                    if (_line.TryDequeue(out var audio))
+                    {
+                        _heard.AddRange((byte[])audio);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    // Called under the lock; the send is fire-and-forget ordered by the socket's own send lock in a task.
+    private void Echo(string mark)
+    {
+        Echoed.Add(mark);
+        EchoedAt.Add((mark, DateTime.UtcNow));
+        var json = Carrier switch
+        {
+            "telnyx" => JsonSerializer.Serialize(new { @event = "mark", sequence_number = Next(), stream_id = StreamId, mark = new { name = mark } }),
+            "vonage" => JsonSerializer.Serialize(new { @event = "websocket:notify", payload = new { name = mark } }),
+            _ => JsonSerializer.Serialize(new { @event = "mark", sequenceNumber = Next(), streamSid = StreamId, mark = new { name = mark } }),
+        };
+        _ = SendTextAsync(json).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+}

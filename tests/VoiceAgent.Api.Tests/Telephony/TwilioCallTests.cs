@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.WebSockets;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using VoiceAgent.Api.Tests.Infrastructure;
+using VoiceAgent.Api.Tests.VoiceCall;
+using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Pipeline.Sessions;
+
+namespace VoiceAgent.Api.Tests.Telephony;
+
+/// <summary>Twilio Media Streams (PROTOCOLS.md §7) on the real host with the embedded engines, against a simulated Twilio.</summary>
+public sealed class TwilioCallTests : IAsyncLifetime
+{
+    public const string AuthToken = "twilio-test-auth-token";
+    private static readonly byte[] Question = TestAudio.FliteTelephone("what is twelve times seven", silenceMs: 1500);
+    private ServiceHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await ServiceHost.StartAsync(
+            new Dictionary<string, string?> { ["VoiceAgent:Telephony:Twilio:AuthToken"] = AuthToken },
+            s =>
+            {
+                s.AddSingleton<IChatClient>(sp => sp.GetRequiredService<RecordingChatClient>());
+                s.AddSingleton(sp => new RecordingChatClient(sp.GetRequiredKeyedService<IChatClient>("Embedded")));
+            });
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task A_spoken_question_is_answered_with_intelligible_mulaw_audio_in_20_to_40_ms_messages_and_marks()
+    {
+        await using var twilio = await CarrierSimulator.ConnectAsync(_host, "twilio", authToken: AuthToken);
+        await twilio.ConnectedAsync();
+        await twilio.StartAsync("+1 555 123 0001", "CA" + Guid.NewGuid().ToString("N"));
+        await twilio.StreamAsync(Question);
+
+        // The reply's last mark comes back once the caller has heard all of it; the turn is saved by then.
+        var store = _host.Service<IConversationStore>();
+        await WaitForHistoryAsync(store, "phone:15551230001", 2);
+        await twilio.WaitUntilAsync(t => t.Count("mark") > 0 && t.Echoed.Count == t.Count("mark"), "every mark echoed");
+
+        var received = twilio.Snapshot();
+        var media = received.Where(r => r.Kind == "media").Select(r => (byte[])r.Value!).ToList();
+        media.Count.ShouldBeGreaterThan(10);
+        media.ShouldAllBe(m => m.Length % 160 == 0 && m.Length >= 160 && m.Length <= 320, "whole 20 ms frames, 20–40 ms a message");
+        received.FindIndex(r => r.Kind == "mark").ShouldBeGreaterThan(received.FindIndex(r => r.Kind == "media"), "a mark follows its sentence's audio");
+        received.Last(r => r.Kind is "media" or "mark").Kind.ShouldBe("mark", "the reply ends with its last sentence's mark");
+
+        // What the caller heard is speech as long as the reply: the host's own VAD (Silero) hears speech in most of it.
+        // (Running it back through the embedded recogniser is no check: it is rough on 8 kHz audio; README has the figures.)
+        var reply = (await store.GetAsync("phone:15551230001"))!.Messages[1];
+        reply.Interrupted.ShouldBeFalse();
+        var heard = twilio.Heard;
+        var pcm = new short[heard.Length];
+        G711.MuLawDecode(heard, pcm);
+        (heard.Length / 8000.0).ShouldBeGreaterThan(reply.Text.Length / 40.0, "about as long as the reply takes to say");
+        SpeechShare(pcm, 8000).ShouldBeGreaterThan(0.5);
+    }
+
+    /// <summary>The share of 16 kHz VAD frames the host's detector calls speech, after resampling with the host's resampler.</summary>
+    internal double SpeechShare(short[] pcm, int rate) => SpeechShare(_host, pcm, rate);
+
+    internal static double SpeechShare(ServiceHost host, short[] pcm, int rate)
+    {
+        var up = new List<short>();
+        using (var resampler = host.Service<IResamplerFactory>().Create(rate, 16_000))
+        {
+            resampler.Process(pcm, up);
+            resampler.Flush(up);
+        }
+
+        using var vad = host.Service<VoiceAgent.Pipeline.Vad.IVoiceActivityDetectorFactory>().Create(16_000, 30);
+        var frame = 16 * vad.FrameMs;
+        int speech = 0, frames = 0;
+        for (var off = 0; off + frame <= up.Count; off += frame, frames++)
+        {
+            speech += vad.IsSpeech(up.GetRange(off, frame).ToArray()) ? 1 : 0;
+        }
+
+        return frames == 0 ? 0 : (double)speech / frames;
+    }
+
+    [Fact]
+    public async Task Dtmf_keys_reach_the_llm_as_the_users_turn()
+    {
+        await using var twilio = await CarrierSimulator.ConnectAsync(_host, "twilio", authToken: AuthToken);
+        await twilio.ConnectedAsync();
+        await twilio.StartAsync("+1 555 123 0002", "CA-dtmf");
+        await twilio.StreamAsync(new byte[1600].Select(_ => (byte)0xFF).ToArray());
+        await twilio.DtmfAsync("4");
+        await twilio.DtmfAsync("2");
+        await twilio.DtmfAsync("#");
+        await WaitForHistoryAsync(_host.Service<IConversationStore>(), "phone:15551230002", 1);
+
+        var requests = _host.Service<RecordingChatClient>().Requests;
+        lock (requests)
+        {
+            requests.Select(r => r.Last()).ShouldContain(m => m.Role == ChatRole.User && m.Text == "[DTMF: 42#]");
+        }
+    }
+
+    [Fact]
+    public async Task Malformed_and_out_of_order_messages_are_survived_and_the_call_goes_on()
+    {
+        await using var twilio = await CarrierSimulator.ConnectAsync(_host, "twilio", authToken: AuthToken);
+        await twilio.SendMediaAsync(new byte[160]);                                    // media before start
+        await twilio.SendTextAsync("this is not json");
+        await twilio.SendTextAsync("[1,2,3]");
+        await twilio.SendTextAsync("{\"event\":\"media\",\"media\":{\"payload\":\"***\"}}");
+        await twilio.SendTextAsync("{\"event\":\"mark\"}");
+        await twilio.SendTextAsync("{\"event\":\"something-new\"}");
+        await twilio.SendTextAsync("{\"no\":\"event\"}");
+        await twilio.SendBinaryAsync([1, 2, 3]);
+        await twilio.ConnectedAsync();
+        await twilio.StartAsync("+1 555 123 0003", "CA-bad");
+        await twilio.StartAsync("+1 555 999 9999", "CA-second");                       // a second start
+        await twilio.SendTextAsync("{\"event\":\"start\",\"start\":{\"mediaFormat\":{\"encoding\":\"audio/x-l16\",\"sampleRate\":16000}}}");
+        await twilio.SendMediaAsync(new byte[160], chunk: 1);                          // a late chunk
+        await twilio.StreamAsync(Question);
+
+        await WaitForHistoryAsync(_host.Service<IConversationStore>(), "phone:15551230003", 2);
+        await twilio.WaitUntilAsync(t => t.Echoed.Count > 0, "a mark echoed");
+        twilio.CloseStatus.ShouldBeNull();
+        (await _host.Service<IConversationStore>().GetAsync("phone:15559999999")).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task The_end_of_the_stream_closes_the_call_normally()
+    {
+        await using var twilio = await CarrierSimulator.ConnectAsync(_host, "twilio", authToken: AuthToken);
+        await twilio.ConnectedAsync();
+        await twilio.StartAsync("+1 555 123 0004", "CA-stop");
+        await twilio.SendMediaAsync(new byte[160]);
+        await twilio.StopAsync();
+        await twilio.WaitForCloseAsync();
+        twilio.CloseStatus.ShouldBe(WebSocketCloseStatus.NormalClosure);
+    }
+
+    [Fact]
+    public async Task A_wrong_signature_gets_403_on_the_webhook_and_the_stream()
+    {
+        var form = new Dictionary<string, string> { ["CallSid"] = "CA123", ["From"] = "+15551230005", ["To"] = "+15550000000" };
+        var url = new Uri(_host.Address, "/telephony/twilio/voice").ToString();
+
+        using var bad = new HttpRequestMessage(HttpMethod.Post, "/telephony/twilio/voice") { Content = new FormUrlEncodedContent(form) };
+        bad.Headers.Add("X-Twilio-Signature", CarrierSimulator.Sign("wrong-token", url, form));
+        (await _host.Http.SendAsync(bad).WaitAsync(ServiceHost.Timeout)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        using var missing = new HttpRequestMessage(HttpMethod.Post, "/telephony/twilio/voice") { Content = new FormUrlEncodedContent(form) };
+        (await _host.Http.SendAsync(missing).WaitAsync(ServiceHost.Timeout)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        using var good = new HttpRequestMessage(HttpMethod.Post, "/telephony/twilio/voice") { Content = new FormUrlEncodedContent(form) };
+        good.Headers.Add("X-Twilio-Signature", CarrierSimulator.Sign(AuthToken, url, form));
+        var ok = await _host.Http.SendAsync(good).WaitAsync(ServiceHost.Timeout);
+        ok.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var twiml = await ok.Content.ReadAsStringAsync();
+        twiml.ShouldContain($"<Stream url=\"ws://{_host.Address.Authority}/telephony/twilio/stream\">");
+        twiml.ShouldContain("<Parameter name=\"from\" value=\"+15551230005\"");
+        twiml.ShouldContain("<Parameter name=\"callSid\" value=\"CA123\"");
+
+        var refused = await Should.ThrowAsync<WebSocketException>(() => CarrierSimulator.ConnectAsync(_host, "twilio", signature: "AAAA"));
+        refused.Message.ShouldContain("403");
+    }
+
+    internal static HashSet<string> Words(string text) =>
+        [.. text.ToLowerInvariant().Split([' ', ',', '.', '?', '!', '\''], StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length > 3)];
+
+    internal static async Task WaitForHistoryAsync(IConversationStore store, string session, int messages, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? CarrierSimulator.Patience);
+        while (DateTime.UtcNow < until)
+        {
+            if (await store.GetAsync(session) is { } s && s.Messages.Count >= messages)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"session {session} did not reach {messages} messages");
+    }
+}
