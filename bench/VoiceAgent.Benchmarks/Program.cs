@@ -54,6 +54,13 @@ if (args is ["turn-taking", ..])
     return;
 }
 
+// Silero's probabilities and the window levels of the turn-taking sets, in process: ... -- vad-probe [tune|heldout]
+if (args is ["vad-probe", ..])
+{
+    Environment.ExitCode = await VoiceAgent.Benchmarks.TurnTaking.VadProbe.RunAsync(args);
+    return;
+}
+
 // Pipeline overhead with the real VAD and benchmark-local instant engines, in process: ... -- pipeline-overhead [turns]
 if (args is ["pipeline-overhead", ..])
 {

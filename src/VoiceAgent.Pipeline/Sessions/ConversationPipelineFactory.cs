@@ -56,7 +56,7 @@ public sealed class ConversationPipelineFactory(
         // The call's side door from the recogniser back to the VAD stage: partials for the turn detector and the interruption policy.
         var transcript = new UserTranscript(_time);
         var detector = (turnDetectors ?? BuiltInTurnDetector(o.Vad, _time)).Create(VadStage.SampleRate, transcript);
-        var interruptions = new InterruptionPolicy(o.Interruptions, turns, transcript, _time, timeline, loggers.CreateLogger<InterruptionPolicy>());
+        var interruptions = new InterruptionPolicy(o.Interruptions, turns, transcript, _time, timeline, loggers.CreateLogger<InterruptionPolicy>(), metrics);
         StageLink[] stages =
         [
             new("vad", new VadStage(vad, resamplers, o.Vad, turns, timeline, detector, interruptions).RunAsync, AudioInCapacity),
