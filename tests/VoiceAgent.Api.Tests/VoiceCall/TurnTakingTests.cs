@@ -97,7 +97,6 @@ public sealed class TurnTakingTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("uh huh")]
-    [InlineData("mm hmm")]
     [InlineData("okay")]
     [InlineData("yeah")]
     public async Task A_backchannel_over_the_agent_does_not_interrupt_and_the_reply_resumes_complete(string backchannel)
