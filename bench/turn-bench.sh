@@ -5,6 +5,7 @@
 #   bench/turn-bench.sh                         # WebRTC vs Silero, from the repository root
 #   CONFIGS=$'webrtc|--VoiceAgent:Vad:Provider=WebRtc\nsilero-td|--VoiceAgent:Vad:Provider=Silero --VoiceAgent:X:Y=Z' bench/turn-bench.sh
 # Each line of CONFIGS is "name|settings passed to the service" (any --VoiceAgent:... keys). PARALLEL calls at a time (3).
+# ONLY=pause,question runs only those categories (pause, question, noise, snr, backchannel, interruption) for a quick look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -30,12 +31,12 @@ while IFS='|' read -r name settings; do
   PID=$!
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
   echo "## $name: $settings"
-  timeout 900 dotnet "$BENCH" turn-taking --url "ws://127.0.0.1:$PORT/chat/voice_call" --name "$name" --parallel "$PARALLEL" --table "$TABLE" || echo "(turn-taking for $name exited $?)"
+  timeout 900 dotnet "$BENCH" turn-taking --url "ws://127.0.0.1:$PORT/chat/voice_call" --name "$name" --parallel "$PARALLEL" --table "$TABLE" ${ONLY:+--only "$ONLY"} || echo "(turn-taking for $name exited $?)"
   kill $PID; wait $PID 2>/dev/null || true; PID=
 done <<< "$CONFIGS"
 
 echo "## table"
-echo "| configuration | part | false cut-offs (0.8 s pauses) | end of question → first audio p50 / p95 ms | turns started by noise | questions missed in noise 10 / 5 / 0 dB | false interruptions (backchannels) | real interruption → \`interrupt\` p50 / p95 ms (missed) |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| configuration | part | false cut-offs (0.8 s pauses) | end of question → first audio p50 / p95 ms | turns started by noise | questions missed in noise 10 / 5 / 0 dB | false interruptions (backchannels) | real interruption → agent silent p50 / p95 ms (missed) | real interruption → \`interrupt\` p50 / p95 ms |"
+echo "|---|---|---|---|---|---|---|---|---|"
 cat "$TABLE"
 echo "# done, load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -61,6 +61,20 @@ if (args is ["turn-taking", ..])
     return;
 }
 
+// Silero's probabilities and the window levels of the turn-taking sets, in process: ... -- vad-probe [tune|heldout]
+if (args is ["vad-probe", ..])
+{
+    Environment.ExitCode = await VoiceAgent.Benchmarks.TurnTaking.VadProbe.RunAsync(args);
+    return;
+}
+
+// How the interruption rule reads the recogniser's transcripts of backchannels: ... -- backchannel-words FILE (see bench/backchannel-asr.sh)
+if (args is ["backchannel-words", ..])
+{
+    Environment.ExitCode = await VoiceAgent.Benchmarks.TurnTaking.BackchannelWords.RunAsync(args);
+    return;
+}
+
 // Pipeline overhead with the real VAD and benchmark-local instant engines, in process: ... -- pipeline-overhead [turns]
 if (args is ["pipeline-overhead", ..])
 {

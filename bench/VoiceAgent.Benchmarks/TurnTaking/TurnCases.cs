@@ -96,13 +96,35 @@ public static class TurnCases
         await call.SilenceAsync(backchannel ? 2500 : 6000, e => !backchannel && e.Any(x => x.Type == "turn_end" && x.At > start));
         var interrupt = call.Events.FirstOrDefault(e => e.Type == "interrupt" && e.At >= start);
         var newAnswer = call.Events.Any(e => e.Type == "text" && e.At > overlayTimes[^1]);
-        return backchannel
-            ? new CaseResult(category, part, label, Heard: true, Hit: interrupt is not null)
-            : new CaseResult(category, part, label, Heard: true, Hit: interrupt is not null, Ms: interrupt is null ? null : Ms(start, interrupt.At), Detail: newAnswer ? "answered" : "not answered");
+        var heard = string.Join(" | ", call.Events.Where(e => e.Type == "asr" && e.Final && e.At > start).Select(e => e.Msg));
+        if (backchannel)
+        {
+            return new CaseResult(category, part, label, Heard: true, Hit: interrupt is not null, Detail: interrupt is null ? "" : $"heard \"{heard}\"");
+        }
+
+        var silent = interrupt is null ? (double?)null : Ms(start, Math.Min(interrupt.At, PlaybackEnd(call.Events, firstAudio.At, interrupt.At)));
+        return new CaseResult(category, part, label, Heard: true, Hit: interrupt is not null, Ms: silent, Detail: $"{(interrupt is null ? "" : $"interrupt {Ms(start, interrupt.At):F0} ms, ")}{(newAnswer ? "answered" : "not answered")} \"{heard}\"", InterruptMs: interrupt is null ? null : Ms(start, interrupt.At));
+    }
+
+    /// <summary>
+    /// When the listener's playback of the agent audio that arrived before <paramref name="before"/> ends, played in real
+    /// time from its arrival (16 kHz PCM16: 32 bytes a millisecond). The agent falls silent at that point, or at the
+    /// <c>interrupt</c> frame if that comes first (the client then drops what it has not played).
+    /// </summary>
+    private static long PlaybackEnd(IReadOnlyList<PacedCall.Event> events, long from, long before)
+    {
+        var end = from;
+        foreach (var e in events.Where(e => e.Type == "audio" && e.At >= from && e.At < before))
+        {
+            end = Math.Max(end, e.At) + (long)(e.AudioBytes / 32.0 / 1000 * Stopwatch.Frequency);
+        }
+
+        return end;
     }
 
     private static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
 }
 
 /// <summary>What one case did: <paramref name="Heard"/> false means the case could not be run as meant (excluded from rates).</summary>
-public sealed record CaseResult(string Category, string Part, string Label, bool Heard, bool Hit, double? Ms = null, string? Detail = null);
+/// <remarks>For a real interruption, <paramref name="Ms"/> is when the agent fell silent and <paramref name="InterruptMs"/> when the <c>interrupt</c> frame came.</remarks>
+public sealed record CaseResult(string Category, string Part, string Label, bool Heard, bool Hit, double? Ms = null, string? Detail = null, double? InterruptMs = null);

@@ -4,8 +4,8 @@ namespace VoiceAgent.Benchmarks.TurnTaking;
 public static class TurnSummary
 {
     public const string Header =
-        "| configuration | part | false cut-offs (0.8 s pauses) | end of question → first audio p50 / p95 ms | turns started by noise | questions missed in noise 10 / 5 / 0 dB | false interruptions (backchannels) | real interruption → `interrupt` p50 / p95 ms (missed) |\n"
-        + "|---|---|---|---|---|---|---|---|";
+        "| configuration | part | false cut-offs (0.8 s pauses) | end of question → first audio p50 / p95 ms | turns started by noise | questions missed in noise 10 / 5 / 0 dB | false interruptions (backchannels) | real interruption → agent silent p50 / p95 ms (missed) | real interruption → `interrupt` p50 / p95 ms |\n"
+        + "|---|---|---|---|---|---|---|---|---|";
 
     public static string Row(string name, string part, IReadOnlyList<CaseResult> results)
     {
@@ -16,15 +16,15 @@ public static class TurnSummary
             return $"{valid.Count(r => r.Hit)}/{valid.Count}" + (excluded > 0 ? $" ({excluded} n/a)" : "");
         }
 
-        string P(string category)
+        string P(string category, bool interrupt = false)
         {
-            var ms = Percentiles.Sorted(results.Where(r => r.Category == category && r.Ms is not null).Select(r => r.Ms!.Value));
+            var ms = Percentiles.Sorted(results.Where(r => r.Category == category && (interrupt ? r.InterruptMs : r.Ms) is not null).Select(r => (interrupt ? r.InterruptMs : r.Ms)!.Value));
             return ms.Count == 0 ? "–" : $"{Percentiles.F(Percentiles.Of(ms, 50), 0)} / {Percentiles.F(Percentiles.Of(ms, 95), 0)}";
         }
 
         var questions = results.Where(r => r.Category == "question").ToList();
         var unanswered = questions.Count(r => !r.Hit);
         var interruptions = results.Where(r => r.Category == "interruption" && r.Heard).ToList();
-        return $"| {name} | {part} | {Rate("pause")} | {P("question")}{(unanswered > 0 ? $" ({unanswered} unanswered)" : "")} | {Rate("noise")} | {Rate("snr10")} / {Rate("snr5")} / {Rate("snr0")} | {Rate("backchannel")} | {P("interruption")} ({interruptions.Count(r => !r.Hit)}/{interruptions.Count}) |";
+        return $"| {name} | {part} | {Rate("pause")} | {P("question")}{(unanswered > 0 ? $" ({unanswered} unanswered)" : "")} | {Rate("noise")} | {Rate("snr10")} / {Rate("snr5")} / {Rate("snr0")} | {Rate("backchannel")} | {P("interruption")} ({interruptions.Count(r => !r.Hit)}/{interruptions.Count}) | {P("interruption", interrupt: true)} |";
     }
 }

@@ -7,7 +7,7 @@ namespace VoiceAgent.Benchmarks.TurnTaking;
 /// noise, backchannels and real interruptions over the agent's speech, each case on its own call at real-time pace.
 /// The sets are made here with flite, espeak-ng and sox (<see cref="TurnSets"/>), in a tune part and a held-out part.
 /// </summary>
-/// <remarks>Usage: <c>turn-taking --url ws://127.0.0.1:PORT/chat/voice_call [--name NAME] [--parallel 3] [--part all|tune|heldout] [--table FILE]</c>.</remarks>
+/// <remarks>Usage: <c>turn-taking --url ws://127.0.0.1:PORT/chat/voice_call [--name NAME] [--parallel 3] [--part all|tune|heldout] [--only pause,question,...] [--table FILE]</c>.</remarks>
 public static class TurnTakingBench
 {
     public static async Task<int> RunAsync(string[] args)
@@ -15,6 +15,7 @@ public static class TurnTakingBench
         Uri? url = null;
         string name = "service", part = "all";
         string? table = null;
+        string[]? only = null;
         var parallel = 3;
         for (var i = 1; i < args.Length; i++)
         {
@@ -25,6 +26,7 @@ public static class TurnTakingBench
                 case "--parallel": parallel = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--part": part = args[++i]; break;
                 case "--table": table = args[++i]; break;
+                case "--only": only = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 default: await Console.Error.WriteLineAsync($"unknown argument {args[i]}"); return 2;
             }
         }
@@ -37,6 +39,7 @@ public static class TurnTakingBench
 
         var parts = part == "all" ? TurnSets.Parts : [part];
         var cases = new List<Func<Task<CaseResult>>>();
+        var categories = new List<string>();
         var noises = await NoiseMaker.MakeAsync();
         foreach (var p in parts)
         {
@@ -47,6 +50,7 @@ public static class TurnTakingBench
                 var voice = voices[n++ % voices.Length];
                 var a = await SayAsync(first, voice);
                 var b = await SayAsync(second, voice);
+                categories.Add("pause");
                 cases.Add(() => TurnCases.PauseAsync(url, p, a, b, $"{voice}: {first} … {second}"));
             }
 
@@ -55,6 +59,7 @@ public static class TurnTakingBench
                 foreach (var voice in voices)
                 {
                     var clip = await SayAsync(q, voice);
+                    categories.Add("question");
                     cases.Add(() => TurnCases.QuestionAsync(url, p, clip, $"{voice}: {q}"));
                 }
             }
@@ -62,6 +67,7 @@ public static class TurnTakingBench
             foreach (var (kind, dbfs) in TurnSets.Noises(p))
             {
                 var clip = noises[kind].AtLevel(dbfs);
+                categories.Add("noise");
                 cases.Add(() => TurnCases.NoiseAsync(url, p, clip, $"{kind} {dbfs} dBFS"));
             }
 
@@ -71,17 +77,19 @@ public static class TurnTakingBench
                 {
                     var voice = voices[k % voices.Length];
                     var clip = await SayAsync(q, voice);
-                    var bed = noises[p == "tune" ? "pink" : "pink2"];
+                    var bed = noises[p == "heldout" ? "pink2" : "pink"];
+                    categories.Add("snr");
                     cases.Add(() => TurnCases.SpeechInNoiseAsync(url, p, clip, bed, snr, $"{voice}: {q} at {snr} dB"));
                 }
             }
 
             n = 0;
-            foreach (var bc in TurnSets.Backchannels)
+            foreach (var bc in TurnSets.Backchannels(p))
             {
                 var voice = voices[n++ % voices.Length];
                 var ask = await SayAsync(TurnSets.LongReplyQuestion, voice);
                 var clip = await SayAsync(bc, voice);
+                categories.Add("backchannel");
                 cases.Add(() => TurnCases.OverlayAsync(url, p, ask, clip, backchannel: true, $"{voice}: \"{bc}\""));
             }
 
@@ -91,8 +99,15 @@ public static class TurnTakingBench
                 var voice = voices[n++ % voices.Length];
                 var ask = await SayAsync(TurnSets.LongReplyQuestion, voice);
                 var clip = await SayAsync(q, voice);
+                categories.Add("interruption");
                 cases.Add(() => TurnCases.OverlayAsync(url, p, ask, clip, backchannel: false, $"{voice}: \"{q}\""));
             }
+        }
+
+        if (only is not null)
+        {
+            var keep = cases.Where((_, i) => only.Contains(categories[i])).ToList();
+            cases = keep;
         }
 
         var load = Percentiles.LoadAverage();

@@ -60,7 +60,7 @@ public sealed class ConversationPipelineFactory(
         var detector = (turnDetectors ?? BuiltInTurnDetector(o.Vad, _time)).Create(VadStage.SampleRate, transcript);
         // Owned by the chain from here on: it goes into the ChainOutput, which the chain disposes after its stages.
 #pragma warning disable CA2000
-        var interruptions = new InterruptionPolicy(o.Interruptions, turns, transcript, _time, timeline, loggers.CreateLogger<InterruptionPolicy>());
+        var interruptions = new InterruptionPolicy(o.Interruptions, turns, transcript, _time, timeline, loggers.CreateLogger<InterruptionPolicy>(), metrics);
 #pragma warning restore CA2000
         StageLink[] stages =
         [

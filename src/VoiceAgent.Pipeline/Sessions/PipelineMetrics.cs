@@ -18,6 +18,7 @@ public sealed class PipelineMetrics
     private readonly Counter<long> _errors;
     private readonly Counter<long> _bytesIn;
     private readonly Counter<long> _bytesOut;
+    private readonly Counter<long> _interruptions;
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The meter belongs to the IMeterFactory, which disposes it with the host.")]
     public PipelineMetrics(IMeterFactory meterFactory)
@@ -32,6 +33,9 @@ public sealed class PipelineMetrics
         _errors = meter.CreateCounter<long>("voiceagent.errors", description: "Errors by kind");
         _bytesIn = meter.CreateCounter<long>("voiceagent.bytes.in", "By", "Bytes received from clients");
         _bytesOut = meter.CreateCounter<long>("voiceagent.bytes.out", "By", "Bytes sent to clients");
+        _interruptions = meter.CreateCounter<long>(
+            "voiceagent.interruptions",
+            description: "Speech over the agent, by outcome: confirmed (the reply was interrupted), backchannel (ignored, the reply resumed), resumed (undecided at the false-interruption timeout, the reply resumed)");
     }
 
     public void SessionStarted(string kind)
@@ -53,6 +57,9 @@ public sealed class PipelineMetrics
     public void BytesIn(string transport, long bytes) => _bytesIn.Add(bytes, new KeyValuePair<string, object?>("transport", transport));
 
     public void BytesOut(string transport, long bytes) => _bytesOut.Add(bytes, new KeyValuePair<string, object?>("transport", transport));
+
+    /// <summary>What speech over the agent turned out to be: one of the <see cref="InterruptionPolicy"/> outcomes.</summary>
+    public void Interruption(string outcome) => _interruptions.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     private static string Snake(TurnMilestone m) => m switch
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Turns.Detection;
 
 namespace VoiceAgent.Pipeline.Turns;
@@ -8,13 +9,29 @@ namespace VoiceAgent.Pipeline.Turns;
 /// Decides whether speech over the agent interrupts it. The VAD stage reports the overlap and its speech time; the
 /// recogniser's partials and final arrive through <see cref="UserTranscript"/>. The overlap is confirmed (the agent's
 /// turn is cancelled, an interrupt sent) once it has <see cref="InterruptionOptions.MinInterruptionMs"/> of speech and
-/// <see cref="InterruptionOptions.MinInterruptionWords"/> real words (in a partial, not counting its last word, which the
-/// recogniser is still revising); its final transcript settles it either way; and if
+/// <see cref="InterruptionOptions.MinInterruptionWords"/> real words (in a partial, only words the partial before it
+/// already had, and never its last word, which the recogniser is still revising); its final transcript settles it either way; and if
 /// nothing is confirmed within <see cref="InterruptionOptions.FalseInterruptionTimeoutMs"/> the reply resumes.
 /// One per call.
 /// </summary>
+/// <remarks>
+/// The timeout runs from the start of the overlap, and again from the end of its speech: a user still talking with words
+/// in the partials keeps the agent paused (resuming over someone who is saying something is the worst outcome), and the
+/// recogniser gets the whole timeout after the speech to deliver its final. Speech without words (a hum, a noise the VAD
+/// took for speech) resumes the reply at the timeout even while it goes on. A final that comes after the reply resumed
+/// still interrupts it if it has real words.
+/// </remarks>
 public sealed partial class InterruptionPolicy : IDisposable
 {
+    /// <summary>Outcome of an overlap that interrupted the agent (also when its words came after the reply resumed).</summary>
+    public const string Confirmed = "confirmed";
+
+    /// <summary>Outcome of an overlap whose final transcript held no real words: dropped, the reply resumed.</summary>
+    public const string Backchannel = "backchannel";
+
+    /// <summary>Outcome of an overlap still undecided at the false-interruption timeout: the reply resumed.</summary>
+    public const string Resumed = "resumed";
+
     private readonly Lock _gate = new();
     private readonly InterruptionOptions _options;
     private readonly TurnManager _turns;
@@ -22,12 +39,18 @@ public sealed partial class InterruptionPolicy : IDisposable
     private readonly TimeProvider _time;
     private readonly TurnTimeline? _timeline;
     private readonly ILogger _logger;
+    private readonly PipelineMetrics? _metrics;
     private TurnId _overlap = TurnId.None;
     private TimeSpan _speech;
+    private bool _overlapSpeaking;
+    private bool _resumed;
+    private string? _previousPartial;
+    private string _stable = "";
     private ITimer? _resumeTimer;
 
-    public InterruptionPolicy(InterruptionOptions options, TurnManager turns, UserTranscript transcript, TimeProvider? time = null, TurnTimeline? timeline = null, ILogger? logger = null)
+    public InterruptionPolicy(InterruptionOptions options, TurnManager turns, UserTranscript transcript, TimeProvider? time = null, TurnTimeline? timeline = null, ILogger? logger = null, PipelineMetrics? metrics = null)
     {
+        _metrics = metrics;
         _options = options;
         _turns = turns;
         _transcript = transcript;
@@ -48,6 +71,10 @@ public sealed partial class InterruptionPolicy : IDisposable
             _resumeTimer?.Dispose();
             _overlap = overlap;
             _speech = TimeSpan.Zero;
+            _overlapSpeaking = true;
+            _resumed = false;
+            _previousPartial = null;
+            _stable = "";
             _resumeTimer = _time.CreateTimer(_ => TimedOut(overlap), null, TimeSpan.FromMilliseconds(_options.FalseInterruptionTimeoutMs), Timeout.InfiniteTimeSpan);
         }
 
@@ -68,7 +95,27 @@ public sealed partial class InterruptionPolicy : IDisposable
             _speech = speech;
         }
 
-        return TryConfirm(overlap, _transcript.For(overlap));
+        return TryConfirm(overlap, _transcript.For(overlap) is { IsFinal: true } final ? final : null);
+    }
+
+    /// <summary>The speech of <paramref name="overlap"/> ended (its final transcript is on the way): the timeout starts again from here.</summary>
+    public void SpeechEnded(TurnId overlap)
+    {
+        lock (_gate)
+        {
+            if (overlap != _overlap || !_overlapSpeaking)
+            {
+                return;
+            }
+
+            _overlapSpeaking = false;
+            if (_resumed)
+            {
+                return;
+            }
+
+            _resumeTimer?.Change(TimeSpan.FromMilliseconds(_options.FalseInterruptionTimeoutMs), Timeout.InfiniteTimeSpan);
+        }
     }
 
     public void Dispose()
@@ -95,8 +142,8 @@ public sealed partial class InterruptionPolicy : IDisposable
             return true;
         }
 
-        // A partial's last word is still being revised; it counts once the final settles it.
-        return UtteranceText.RealWords(final ? words : UtteranceText.SettledPart(words)) >= _options.MinInterruptionWords;
+        // For a partial, words are its stable part (UtteranceText.StablePart); the final settles every word.
+        return UtteranceText.RealWords(words) >= _options.MinInterruptionWords;
     }
 
     private void OnTranscript(TranscriptSnapshot snapshot)
@@ -110,9 +157,14 @@ public sealed partial class InterruptionPolicy : IDisposable
             }
 
             speech = _speech;
+            if (!snapshot.IsFinal)
+            {
+                _stable = UtteranceText.StablePart(_previousPartial, snapshot.Text);
+                _previousPartial = snapshot.Text;
+            }
         }
 
-        if (TryConfirm(snapshot.Turn, snapshot))
+        if (TryConfirm(snapshot.Turn, snapshot.IsFinal ? snapshot : null))
         {
             return;
         }
@@ -137,18 +189,20 @@ public sealed partial class InterruptionPolicy : IDisposable
             if (dropped)
             {
                 _timeline?.Forget(snapshot.Turn);
+                _metrics?.Interruption(Backchannel);
                 LogDropped(_logger, snapshot.Turn.Value, (int)speech.TotalMilliseconds);
             }
         }
     }
 
-    private bool TryConfirm(TurnId overlap, TranscriptSnapshot? words)
+    /// <param name="final">The overlap's final transcript, or null to judge by the stable part of its partials.</param>
+    private bool TryConfirm(TurnId overlap, TranscriptSnapshot? final)
     {
         // Decided and applied under one lock: the recogniser's thread publishes the final and then sends its frame on,
         // so by the time any stage sees that frame, the overlap is either the current turn or dropped.
         lock (_gate)
         {
-            if (overlap != _overlap || !Interrupts(_speech, words?.Text, words?.IsFinal ?? false))
+            if (overlap != _overlap || !Interrupts(_speech, final is null ? _stable : final.Text, final is not null))
             {
                 return false;
             }
@@ -162,6 +216,7 @@ public sealed partial class InterruptionPolicy : IDisposable
             }
         }
 
+        _metrics?.Interruption(Confirmed);
         LogConfirmed(_logger, overlap.Value);
         return true;
     }
@@ -174,10 +229,20 @@ public sealed partial class InterruptionPolicy : IDisposable
             {
                 return;
             }
+
+            // Still talking, with words: hold the pause; the end of the speech starts the timeout again.
+            if (_overlapSpeaking && UtteranceText.RealWords(_transcript.For(overlap)?.Text) > 0)
+            {
+                LogHeld(_logger, overlap.Value);
+                return;
+            }
+
+            _resumed = true;
         }
 
         // Still undecided (the user keeps making sounds without words): the reply goes on; words heard later can still interrupt it.
         _turns.ResumeOutput();
+        _metrics?.Interruption(Resumed);
         LogResumed(_logger, overlap.Value);
     }
 
@@ -189,6 +254,9 @@ public sealed partial class InterruptionPolicy : IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Speech over the agent (turn {Turn}, {SpeechMs} ms of speech) was not an interruption: the reply resumes")]
     private static partial void LogDropped(ILogger logger, long turn, int speechMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Speech over the agent (turn {Turn}) goes on with words at the timeout: the reply stays paused")]
+    private static partial void LogHeld(ILogger logger, long turn);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Speech over the agent (turn {Turn}) undecided after the timeout: the reply resumes")]
     private static partial void LogResumed(ILogger logger, long turn);

@@ -55,6 +55,7 @@ public sealed class VadStage(
                 {
                     call.Endpointer.Reset();
                     interruptions?.SpeechProgress(call.Turn, call.SpeechTime(call.Detector.FrameMs));
+                    interruptions?.SpeechEnded(call.Turn);
                     await output.WriteAsync(Ended(call.Turn, TimeSpan.FromMilliseconds(call.Frames * call.Detector.FrameMs), TimeSpan.Zero), cancellationToken);
                 }
 
@@ -109,6 +110,7 @@ public sealed class VadStage(
                     produced.Add(new UserAudioFrame(call.Turn, pcm.ToArray()));
                     break;
                 case EndpointerEvent.SpeechEnded:
+                    interruptions?.SpeechEnded(call.Turn);
                     var waited = TimeSpan.FromMilliseconds(call.Endpointer.SilenceRunMs);
                     produced.Add(Ended(call.Turn, streamTime - waited, waited));
                     break;

@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceAgent.Api.Tests.Infrastructure;
 using VoiceAgent.Pipeline.Sessions;
+using VoiceAgent.Pipeline.Turns;
 using Xunit.Abstractions;
 
 namespace VoiceAgent.Api.Tests.VoiceCall;
@@ -21,6 +24,16 @@ public sealed class TurnTakingTests(ITestOutputHelper output)
         ["VoiceAgent:Llm:Embedded:Faq:0:Patterns:0"] = "twelve",
         ["VoiceAgent:Llm:Embedded:Faq:0:Answer"] = string.Join(" ", Enumerable.Range(1, sentences).Select(i => $"This is sentence number {i} of the long answer.")),
     };
+
+    private static Dictionary<string, string?> With(Dictionary<string, string?> settings, params (string Key, string Value)[] more)
+    {
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
 
     [Fact]
     public async Task A_pause_inside_a_sentence_does_not_end_the_turn()
@@ -89,6 +102,7 @@ public sealed class TurnTakingTests(ITestOutputHelper output)
     public async Task A_backchannel_over_the_agent_does_not_interrupt_and_the_reply_resumes_complete(string backchannel)
     {
         await using var host = await ServiceHost.StartAsync(LongAnswer(4));
+        using var outcomes = new InterruptionOutcomes(host.Service<IMeterFactory>());
         await using var call = await VoiceCallClient.ConnectAsync(host);
         await call.StreamAsync("backchannel", TestAudio.FlitePcm("what is twelve times seven", silenceMs: 1200));
         var first = await call.WaitForAsync("text", timeout: LongWait);
@@ -111,6 +125,75 @@ public sealed class TurnTakingTests(ITestOutputHelper output)
         stored.Messages.Count.ShouldBe(2);
         stored.Messages[1].Interrupted.ShouldBeFalse();
         stored.Messages[1].Text.ShouldEndWith("This is sentence number 4 of the long answer.");
+        outcomes[InterruptionPolicy.Confirmed].ShouldBe(0);
+        outcomes[InterruptionPolicy.Backchannel].ShouldBeGreaterThan(0, "the backchannel was heard, and counted as one");
+    }
+
+    [Fact]
+    public async Task Real_words_whose_final_transcript_comes_after_the_reply_resumed_still_interrupt_and_are_answered()
+    {
+        // The timeout is 100 ms, and two real words are needed: "stop please" has them only in its final transcript (a
+        // partial's last word is not settled), which comes after the timeout however fast the recogniser is.
+        var settings = With(
+            LongAnswer(8),
+            ("VoiceAgent:Pipeline:Interruptions:FalseInterruptionTimeoutMs", "100"),
+            ("VoiceAgent:Pipeline:Interruptions:MinInterruptionWords", "2"));
+        await using var host = await ServiceHost.StartAsync(settings);
+        using var outcomes = new InterruptionOutcomes(host.Service<IMeterFactory>());
+        await using var call = await VoiceCallClient.ConnectAsync(host);
+        await call.StreamAsync("late", TestAudio.FlitePcm("what is twelve times seven", silenceMs: 1200));
+        var first = await call.WaitForAsync("text", timeout: LongWait);
+        var turn = first.Json!.Value.GetProperty("turn_id").GetInt64();
+
+        await call.StreamAsync("late", new byte[32 * 1500], seed: 2);
+        await call.StreamAsync("late", TestAudio.FlitePcm("stop please", silenceMs: 2500), seed: 3);
+        var interrupt = await call.WaitForAsync("interrupt", timeout: LongWait);
+        interrupt.Json!.Value.GetProperty("turn_id").GetInt64().ShouldBe(turn);
+        var end = await call.WaitForAsync("turn_end", j => j.GetProperty("turn_id").GetInt64() > turn, LongWait);
+
+        output.WriteLine(call.Describe());
+        var next = end.Json!.Value.GetProperty("turn_id").GetInt64();
+        call.Json("asr").ShouldContain(a => a.GetProperty("turn_id").GetInt64() == next && a.GetProperty("final").GetBoolean());
+        call.Json("text").ShouldContain(t => t.GetProperty("turn_id").GetInt64() == next, "the interruption is answered");
+        // Whether the reply resumed first depends on when the partials came (the policy's unit tests pin that order down).
+        output.WriteLine($"interruptions: {outcomes[InterruptionPolicy.Resumed]} resumed, {outcomes[InterruptionPolicy.Confirmed]} confirmed");
+        outcomes[InterruptionPolicy.Confirmed].ShouldBe(1);
+
+        var stored = await host.Service<IConversationStore>().GetAsync("late");
+        stored!.Messages[1].Interrupted.ShouldBeTrue();
+    }
+
+    /// <summary>The host's <c>voiceagent.interruptions</c> counts by outcome (only this host's meter: tests run side by side).</summary>
+    private sealed class InterruptionOutcomes : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<string, long> _counts = new();
+
+        public InterruptionOutcomes(IMeterFactory host)
+        {
+            _listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, host) && instrument.Meter.Name == PipelineMetrics.MeterName && instrument.Name == "voiceagent.interruptions")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag is { Key: "outcome", Value: string outcome })
+                    {
+                        _counts.AddOrUpdate(outcome, value, (_, v) => v + value);
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public long this[string outcome] => _counts.TryGetValue(outcome, out var v) ? v : 0;
+
+        public void Dispose() => _listener.Dispose();
     }
 
     [Fact]

@@ -86,7 +86,25 @@ public sealed class InterruptionPolicyTests : IDisposable
         _transcript.Publish(overlap, "yeah hey", isFinal: false);
         _turns.Current.ShouldBe(_reply, "\"hey\" may still become \"okay\"");
         _transcript.Publish(overlap, "yeah but what about", isFinal: false);
+        _turns.Current.ShouldBe(_reply, "\"but what\" was not in the partial before: it may yet change");
+        _transcript.Publish(overlap, "yeah but what about tomorrow", isFinal: false);
         _turns.Current.ShouldBe(overlap);
+    }
+
+    [Fact]
+    public void A_word_that_flickers_through_one_partial_of_a_hum_does_not_interrupt()
+    {
+        var overlap = _policy.BeginOverlap();
+        _policy.SpeechProgress(overlap, Long);
+        _transcript.Publish(overlap, "an", isFinal: false);
+        _transcript.Publish(overlap, "an end him", isFinal: false);
+        _transcript.Publish(overlap, "an and him m", isFinal: false);
+        _transcript.Publish(overlap, "an an h m m", isFinal: false);
+        _turns.Current.ShouldBe(_reply);
+        _transcript.Publish(overlap, "an an h m m", isFinal: true);
+        _turns.Current.ShouldBe(_reply);
+        _turns.IsStale(overlap).ShouldBeTrue();
+        _turns.OutputResumed.IsCompleted.ShouldBeTrue();
     }
 
     [Fact]
@@ -119,10 +137,49 @@ public sealed class InterruptionPolicyTests : IDisposable
         _turns.OutputResumed.IsCompleted.ShouldBeTrue();
         _turns.Current.ShouldBe(_reply);
 
+        _transcript.Publish(overlap, "hold on a", isFinal: false);
         _transcript.Publish(overlap, "hold on a second", isFinal: false);
         _turns.Current.ShouldBe(overlap);
         _turns.Control.TryRead(out var interrupt).ShouldBeTrue();
         interrupt.ShouldBe(new InterruptFrame(_reply));
+    }
+
+    [Fact]
+    public void Words_still_being_spoken_hold_the_pause_past_the_timeout_and_the_end_of_speech_restarts_it()
+    {
+        var overlap = _policy.BeginOverlap();
+        _policy.SpeechProgress(overlap, Long);
+        _transcript.Publish(overlap, "could", isFinal: false);
+        _time.Advance(TimeSpan.FromMilliseconds(1600));
+        _turns.OutputResumed.IsCompleted.ShouldBeFalse("the user is still talking, with a word heard");
+
+        _policy.SpeechEnded(overlap);
+        _time.Advance(TimeSpan.FromMilliseconds(1400));
+        _turns.OutputResumed.IsCompleted.ShouldBeFalse("the recogniser has the whole timeout after the speech");
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        _turns.OutputResumed.IsCompleted.ShouldBeTrue("no final came: the reply resumes");
+        _turns.Current.ShouldBe(_reply);
+
+        // The late final still decides: real words interrupt the resumed reply.
+        _transcript.Publish(overlap, "could you stop", isFinal: true);
+        _turns.Current.ShouldBe(overlap);
+        _turns.Control.TryRead(out var interrupt).ShouldBeTrue();
+        interrupt.ShouldBe(new InterruptFrame(_reply));
+    }
+
+    [Fact]
+    public void A_late_final_that_is_only_a_backchannel_never_interrupts_the_resumed_reply()
+    {
+        var overlap = _policy.BeginOverlap();
+        _policy.SpeechProgress(overlap, Long);
+        _policy.SpeechEnded(overlap);
+        _time.Advance(TimeSpan.FromMilliseconds(1600));
+        _turns.OutputResumed.IsCompleted.ShouldBeTrue();
+
+        _transcript.Publish(overlap, "the head", isFinal: true);
+        _turns.Current.ShouldBe(_reply);
+        _turns.IsStale(overlap).ShouldBeTrue();
+        _turns.Control.TryRead(out _).ShouldBeFalse();
     }
 
     [Fact]

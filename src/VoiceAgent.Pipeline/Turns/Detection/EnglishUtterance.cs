@@ -37,8 +37,10 @@ internal static class EnglishUtterance
     private static readonly FrozenSet<string> Lead = FrozenSet.Create(
         StringComparer.Ordinal, "um", "uh", "er", "so", "well", "okay", "ok", "oh", "and", "hey", "hi", "hello", "yeah", "yes", "no", "right", "alright", "now", "then");
 
+    // Whole turns of their own: closings and greetings (a greeting waits for the agent's answer, not for more words).
     private static readonly FrozenSet<string> Closings = FrozenSet.Create(
-        StringComparer.Ordinal, "thank you", "thanks", "thank you very much", "thanks a lot", "goodbye", "bye", "bye bye", "no thanks", "no thank you", "that's all", "that's it");
+        StringComparer.Ordinal, "thank you", "thanks", "thank you very much", "thanks a lot", "goodbye", "bye", "bye bye", "no thanks", "no thank you", "that's all", "that's it",
+        "hello", "hi", "hey", "hello there", "hi there", "good morning", "good afternoon", "good evening", "morning", "good day");
 
     private static readonly FrozenSet<string> NumberWords = FrozenSet.Create(
         StringComparer.Ordinal,
@@ -70,6 +72,21 @@ internal static class EnglishUtterance
     private static readonly FrozenSet<string> BackchannelPairs = FrozenSet.Create(
         StringComparer.Ordinal, "i see", "got it", "all right", "that's right", "of course", "makes sense", "go on", "fair enough");
 
+    // Words that carry no request of their own: alone ("but", "you have", "and the"), they are not an interruption, and
+    // they are what a recogniser makes of a hum ("uh huh" comes out as "but i have"). Question words and "no" are not here.
+    private static readonly FrozenSet<string> FunctionWords = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "the", "a", "an", "and", "but", "or", "so", "nor", "to", "of", "in", "on", "at", "it", "its", "it's", "as", "if", "than", "then", "there",
+        "i", "i'll", "i'm", "i've", "i'd", "you", "you're", "he", "she", "we", "they", "them", "me", "us", "him", "her", "my", "your", "our", "their",
+        "have", "has", "had", "do", "does", "did", "is", "are", "was", "were", "be", "am", "been", "that", "this", "well");
+
+    // What the embedded recogniser (PocketSphinx) writes for a backchannel it cannot spell, once function words and
+    // single letters are set aside: "uh huh" → "the head", "mm hmm" → "the mum h m m", "hmm" → "they chairman",
+    // "mhm" → "the main champ", "sure" → "share", "alright" → "i'll ride", "got it" → "got to it". Heard from flite's
+    // slt and rms voices (the benchmark's tune part); only the whole utterance matches, so "head" in a sentence still counts.
+    private static readonly FrozenSet<string> MisheardBackchannels = FrozenSet.Create(
+        StringComparer.Ordinal, "head", "mum", "chairman", "main champ", "share", "ride", "got");
+
     public static UtteranceEnding Classify(IReadOnlyList<string> words)
     {
         var last = words[^1];
@@ -89,7 +106,7 @@ internal static class EnglishUtterance
         }
 
         var body = string.Join(' ', words.Skip(first));
-        if (Closings.Contains(body))
+        if (Closings.Contains(body) || Closings.Contains(string.Join(' ', words)))
         {
             return UtteranceEnding.Complete;
         }
@@ -102,9 +119,14 @@ internal static class EnglishUtterance
         return RequestFrames.Any(r => body.StartsWith(r + " ", StringComparison.Ordinal)) ? UtteranceEnding.Request : UtteranceEnding.Neutral;
     }
 
+    /// <summary>
+    /// Content words that are not backchannels: what makes speech over the agent an interruption. Backchannels,
+    /// hesitations, function words and lone letters (a recogniser spells a hum "h m m") do not count, nor an utterance
+    /// that is, word for word, a known mis-hearing of a backchannel.
+    /// </summary>
     public static int RealWords(IReadOnlyList<string> words)
     {
-        var real = 0;
+        var content = new List<string>(words.Count);
         for (var i = 0; i < words.Count; i++)
         {
             if (i + 1 < words.Count && BackchannelPairs.Contains($"{words[i]} {words[i + 1]}"))
@@ -113,13 +135,14 @@ internal static class EnglishUtterance
                 continue;
             }
 
-            if (!BackchannelWords.Contains(words[i]))
+            var w = words[i];
+            if (!BackchannelWords.Contains(w) && !FunctionWords.Contains(w) && (w.Length > 1 || char.IsAsciiDigit(w[0])))
             {
-                real++;
+                content.Add(w);
             }
         }
 
-        return real;
+        return content.Count > 0 && MisheardBackchannels.Contains(string.Join(' ', content)) ? 0 : content.Count;
     }
 
     public static bool IsNumber(string word) => NumberWords.Contains(word) || word.All(char.IsAsciiDigit);

@@ -84,6 +84,36 @@ public static class UtteranceText
         return trimmed[..start];
     }
 
+    /// <summary>
+    /// The settled words of <paramref name="current"/> that <paramref name="previous"/> (the partial before it) already
+    /// had, word for word. A recogniser revises its early words too while a hum goes on ("an end" → "an and him" →
+    /// "an an h m m"); a word that survives one more partial is worth counting, one that flickers through is not.
+    /// </summary>
+    public static string StablePart(string? previous, string? current)
+    {
+        var settled = SettledPart(current);
+
+        // The end of the previous partial is a word boundary too: "wait" then "wait what" share "wait ".
+        var before = (previous ?? "").TrimEnd() + " ";
+        var n = 0;
+        while (n < settled.Length && n < before.Length && settled[n] == before[n])
+        {
+            n++;
+        }
+
+        if (n == settled.Length)
+        {
+            return settled;
+        }
+
+        while (n > 0 && !char.IsWhiteSpace(settled[n - 1]) && !TextChars.IsCjk(settled[n - 1]))
+        {
+            n--;
+        }
+
+        return settled[..n];
+    }
+
     /// <summary>Lower-case words, apostrophes kept ("what's"), everything else a separator.</summary>
     internal static List<string> Words(string text)
     {

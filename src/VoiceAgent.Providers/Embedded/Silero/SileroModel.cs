@@ -15,13 +15,25 @@ public sealed class SileroModel : IDisposable
     /// <summary>SHA-256 of <c>silero_vad.onnx</c> v5 as shipped in <c>@livekit/agents-plugin-silero</c> 1.9.0 (see models/silero/PROVENANCE.md).</summary>
     public const string ExpectedSha256 = "1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3";
 
+    private readonly Lazy<float[]> _silence16;
+    private readonly Lazy<float[]> _silence8;
+
     private SileroModel(InferenceSession session, string path)
     {
         Session = session;
         Path = path;
+        _silence16 = new Lazy<float[]>(() => SettleOnSilence(16_000));
+        _silence8 = new Lazy<float[]>(() => SettleOnSilence(8_000));
     }
 
     public string Path { get; }
+
+    /// <summary>
+    /// The recurrent state the model settles into on digital silence at <paramref name="sampleRate"/> (computed once):
+    /// what a window the energy gate skips leaves behind, so that the next window the model runs sees what it would
+    /// have seen had it run all along.
+    /// </summary>
+    internal float[] SilenceState(int sampleRate) => sampleRate == 8_000 ? _silence8.Value : _silence16.Value;
 
     internal InferenceSession Session { get; }
 
@@ -61,4 +73,17 @@ public sealed class SileroModel : IDisposable
     }
 
     public void Dispose() => Session.Dispose();
+
+    // One second of zeros is far longer than the state takes to settle (measured: it no longer changes after a few windows).
+    private float[] SettleOnSilence(int sampleRate)
+    {
+        using var detector = new SileroVoiceActivityDetector(this, sampleRate);
+        var window = new short[sampleRate / 1000 * SileroVoiceActivityDetector.WindowMs];
+        for (var i = 0; i < 32; i++)
+        {
+            detector.IsSpeech(window);
+        }
+
+        return detector.State.ToArray();
+    }
 }

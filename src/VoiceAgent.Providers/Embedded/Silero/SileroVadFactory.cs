@@ -37,7 +37,9 @@ public sealed class SileroVadFactory : IVoiceActivityDetectorFactory, IDisposabl
     {
         try
         {
-            using var detector = Create(16_000, SileroVoiceActivityDetector.WindowMs);
+            // Without the energy gate: a window of silence would otherwise never reach the model.
+            var models = _models.Value;
+            using var detector = new SileroVoiceActivityDetector(models[0], 16_000, _options.ActivationThreshold, _options.DeactivationThreshold);
             detector.IsSpeech(new short[16_000 / 1000 * SileroVoiceActivityDetector.WindowMs]);
             return null;
         }
@@ -52,7 +54,7 @@ public sealed class SileroVadFactory : IVoiceActivityDetectorFactory, IDisposabl
     {
         var models = _models.Value;
         var model = models[(int)((uint)Interlocked.Increment(ref _next) % (uint)models.Length)];
-        return new SileroVoiceActivityDetector(model, sampleRate, _options.ActivationThreshold, _options.DeactivationThreshold);
+        return new SileroVoiceActivityDetector(model, sampleRate, _options.ActivationThreshold, _options.DeactivationThreshold, _options.EnergyGateDbfs);
     }
 
     public void Dispose()

@@ -14,6 +14,14 @@ public sealed class SileroVadOptions
     [Range(0.01, 0.99)]
     public double DeactivationThreshold { get; set; } = 0.35;
 
+    /// <summary>
+    /// Windows at or below this level (RMS, dBFS) are silence without running the model, which saves its whole cost on
+    /// the digital silence of muted and noise-suppressed microphones. Measured on the turn-taking sets to change no
+    /// decision (bench/results/turn-bench-run4.txt). Null runs the model on every window.
+    /// </summary>
+    [Range(-120.0, -20.0)]
+    public double? EnergyGateDbfs { get; set; } = -60;
+
     /// <summary>The model file; empty means the copy shipped with the service (<c>models/silero/silero_vad.onnx</c>).
     /// Whatever the path, the file must be the pinned model (its SHA-256 is checked).</summary>
     public string? ModelPath { get; set; }

@@ -20,6 +20,9 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector
     private readonly float _activation;
     private readonly float _deactivation;
 
+    // Sum of squared samples at or below which a window is not run through the model (null: every window runs).
+    private readonly long? _gateEnergy;
+
     // The model reads the last context samples of the previous window before the new ones; without them it finds no speech.
     private readonly float[] _input;
     private readonly float[] _state = new float[StateLength];
@@ -35,7 +38,12 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector
     /// <param name="sampleRate">16 000 or 8 000 Hz.</param>
     /// <param name="activationThreshold">Probability that starts speech.</param>
     /// <param name="deactivationThreshold">Probability below which speech stops (at most the activation threshold).</param>
-    public SileroVoiceActivityDetector(SileroModel model, int sampleRate, double activationThreshold = 0.5, double deactivationThreshold = 0.35)
+    /// <param name="energyGateDbfs">
+    /// Outside speech, a window whose level (RMS, dBFS) is at or below this is silence without asking the model: digital
+    /// silence from a muted or noise-suppressed microphone, or a line this quiet, cannot start speech, and the model is the
+    /// whole cost of the VAD. The recurrent state becomes the one the model settles into on silence, and the audio context moves on. Null runs every window.
+    /// </param>
+    public SileroVoiceActivityDetector(SileroModel model, int sampleRate, double activationThreshold = 0.5, double deactivationThreshold = 0.35, double? energyGateDbfs = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (sampleRate is not (16_000 or 8_000))
@@ -56,6 +64,11 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector
         _deactivation = (float)deactivationThreshold;
         _input = new float[_contextSamples + _windowSamples];
         _rate[0] = sampleRate;
+        if (energyGateDbfs is { } gate)
+        {
+            var amplitude = 32768.0 * Math.Pow(10, gate / 20);
+            _gateEnergy = (long)(amplitude * amplitude * _windowSamples);
+        }
 
         // Disposed with the binding in Dispose.
 #pragma warning disable CA2000
@@ -87,6 +100,11 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector
     /// <summary>Whether the detector is inside speech (the hysteresis state).</summary>
     public bool InSpeech { get; private set; }
 
+    internal ReadOnlySpan<float> State => _state;
+
+    /// <summary>Windows the energy gate answered without running the model.</summary>
+    public long GatedWindows { get; private set; }
+
     public bool IsSpeech(ReadOnlySpan<short> frame)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -96,15 +114,28 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector
         }
 
         var fresh = _input.AsSpan(_contextSamples);
+        long energy = 0;
         for (var i = 0; i < frame.Length; i++)
         {
             fresh[i] = frame[i] / 32768f;
+            energy += frame[i] * frame[i];
         }
 
-        _model.Session.RunWithBinding(_runOptions, _binding);
+        // Inside speech every window runs: the model's own hangover decides where speech ends, gate or not.
+        if (!InSpeech && energy <= _gateEnergy)
+        {
+            GatedWindows++;
+            _probability[0] = 0;
+            _model.SilenceState(SampleRate).CopyTo(_state.AsSpan());
+        }
+        else
+        {
+            _model.Session.RunWithBinding(_runOptions, _binding);
 
-        // The output state is the next window's input state; the two are separate buffers, as ONNX Runtime requires.
-        _stateOut.AsSpan().CopyTo(_state);
+            // The output state is the next window's input state; the two are separate buffers, as ONNX Runtime requires.
+            _stateOut.AsSpan().CopyTo(_state);
+        }
+
         _input.AsSpan(_input.Length - _contextSamples).CopyTo(_input);
 
         var p = _probability[0];

@@ -30,6 +30,8 @@ public class UtteranceTextTests
     [InlineData("please repeat that")]
     [InlineData("okay stop talking")]
     [InlineData("thank you")]
+    [InlineData("good afternoon")]
+    [InlineData("hi there")]
     [InlineData("Is it going to rain tomorrow?")]
     [InlineData("what does it look like")]
     public void A_complete_english_question_or_command_shortens_the_wait(string text) =>
@@ -93,7 +95,22 @@ public class UtteranceTextTests
     [InlineData("好的", 0)]
     [InlineData("stop", 1)]
     [InlineData("wait what", 2)]
-    [InlineData("yeah but what about tomorrow", 4)]
+    [InlineData("yeah but what about tomorrow", 3)]
+    [InlineData("but i have", 0)]
+    [InlineData("you have", 0)]
+    [InlineData("the head", 0)]
+    [InlineData("n m h and m", 0)]
+    [InlineData("the mum h m m", 0)]
+    [InlineData("they chairman", 0)]
+    [InlineData("the main champ", 0)]
+    [InlineData("i'll ride", 0)]
+    [InlineData("got to it", 0)]
+    [InlineData("i hit my head", 2)]
+    [InlineData("stop please", 2)]
+    [InlineData("wait a moment", 2)]
+    [InlineData("what time is it", 2)]
+    [InlineData("no that's wrong", 3)]
+    [InlineData("5", 1)]
     [InlineData("no", 1)]
     [InlineData("等一下", 2)]
     [InlineData("不对", 1)]
@@ -107,4 +124,14 @@ public class UtteranceTextTests
     [InlineData("等一下", "等一")]
     public void Only_the_words_before_a_partials_last_word_are_settled(string partial, string settled) =>
         UtteranceText.SettledPart(partial).ShouldBe(settled);
+
+    [Theory]
+    [InlineData(null, "wait what", "")]
+    [InlineData("wait", "wait what", "wait ")]
+    [InlineData("an end", "an and him", "an ")]
+    [InlineData("stop pleas", "stop please now", "stop ")]
+    [InlineData("yeah but what about", "yeah but what about tomorrow", "yeah but what about ")]
+    [InlineData("等一", "等一下", "等一")]
+    public void Only_settled_words_the_previous_partial_already_had_are_stable(string? previous, string current, string stable) =>
+        UtteranceText.StablePart(previous, current).ShouldBe(stable);
 }

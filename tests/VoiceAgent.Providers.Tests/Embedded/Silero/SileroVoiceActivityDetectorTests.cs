@@ -84,6 +84,28 @@ public sealed class SileroVoiceActivityDetectorTests(ITestOutputHelper log)
         p.Max().ShouldBeLessThan(0.5f);
     }
 
+    [Theory]
+    [InlineData("What is twelve times seven?", "slt", 16_000)]
+    [InlineData("Please turn on the kitchen lights.", "rms", 16_000)]
+    [InlineData("Call me back on my mobile number please.", "awb", 8_000)]
+    public void The_energy_gate_skips_the_model_on_digital_silence_and_finds_the_same_speech(string text, string voice, int rate)
+    {
+        var speech = TestSpeech.Flite(text, voice, rate);
+        var signal = new short[rate + speech.Length + rate];
+        speech.CopyTo(signal, rate);
+
+        using var always = new SileroVoiceActivityDetector(_model, rate);
+        using var gated = new SileroVoiceActivityDetector(_model, rate, energyGateDbfs: new SileroVadOptions().EnergyGateDbfs);
+        var expected = Classify(always, signal, rate);
+        var flags = Classify(gated, signal, rate);
+        log.WriteLine($"{voice} at {rate} Hz: {gated.GatedWindows}/{flags.Length} windows skipped the model, {flags.Where((f, i) => f != expected[i]).Count()} decisions differ");
+
+        gated.GatedWindows.ShouldBeGreaterThanOrEqualTo(2 * 1000 / 32 - 4, "the second of silence on either side");
+        always.GatedWindows.ShouldBe(0);
+        Array.IndexOf(flags, true).ShouldBe(Array.IndexOf(expected, true), "speech starts on the same window");
+        Array.LastIndexOf(flags, true).ShouldBe(Array.LastIndexOf(expected, true), "and ends on the same window");
+    }
+
     [Fact]
     public void Two_interleaved_streams_give_exactly_what_each_gives_alone()
     {
