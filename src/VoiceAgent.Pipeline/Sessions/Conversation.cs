@@ -18,7 +18,9 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
     private int _playedChars;
     private TurnId _replyTurn = TurnId.None;
     private string _replyUserText = "";
-    private CompletedTurn? _closedEarly;
+    // Replies closed by a newer reply's start, waiting for their transport's EndReply. More than one can wait: a question
+    // cut in two by a pause starts two replies in a row before the transport has ended the one they interrupted.
+    private readonly List<CompletedTurn> _closedEarly = [];
 
     public string SessionId { get; } = sessionId;
 
@@ -75,7 +77,12 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
             // it to the transport's EndReply for saving when the interrupt does arrive.
             if (_replyTurn != TurnId.None && _replyTurn != turn)
             {
-                _closedEarly = Close(interrupted: true);
+                if (_closedEarly.Count == 8)
+                {
+                    _closedEarly.RemoveAt(0); // its interrupt never reached the transport; it is in the history all the same
+                }
+
+                _closedEarly.Add(Close(interrupted: true));
             }
 
             _replyTurn = turn;
@@ -128,10 +135,12 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
     {
         lock (_gate)
         {
-            if (_closedEarly is { } early && early.TurnId == turn.Value)
+            var early = _closedEarly.FindIndex(t => t.TurnId == turn.Value);
+            if (early >= 0)
             {
-                _closedEarly = null;
-                return early;
+                var closed = _closedEarly[early];
+                _closedEarly.RemoveAt(early);
+                return closed;
             }
 
             return turn != _replyTurn || _replyTurn == TurnId.None ? null : Close(interrupted);

@@ -68,6 +68,24 @@ public sealed class CarrierPiecesTests
     }
 
     [Fact]
+    public void A_reply_closed_by_two_newer_replies_before_its_interrupt_arrived_is_still_handed_to_its_transport()
+    {
+        // A question cut in two by a pause: both halves start replies before the transport has ended the one they interrupted.
+        var conversation = new Conversation("s", SessionSettings.Default) { HistoryFromPlayback = true };
+        var talkedOver = new TurnId(1);
+        conversation.BeginReply(talkedOver, "question");
+        conversation.SentenceSent(talkedOver, "One.");
+        conversation.SentenceSent(talkedOver, " Two.");
+        conversation.SentencesPlayed(talkedOver, 1);
+        conversation.BeginReply(new TurnId(2), "what time");
+        conversation.BeginReply(new TurnId(3), "is it now");
+
+        conversation.EndReply(talkedOver, interrupted: true)!.AssistantText.ShouldBe("One.");
+        conversation.EndReply(new TurnId(2), interrupted: true)!.UserText.ShouldBe("what time");
+        conversation.EndReply(talkedOver, interrupted: true).ShouldBeNull();
+    }
+
+    [Fact]
     public void Twilio_messages_have_the_documented_shapes()
     {
         var twilio = new TwilioSerializer();
