@@ -9,19 +9,28 @@ public sealed class DtmfEntry(TimeSpan timeout, TimeProvider time)
     private readonly System.Text.StringBuilder _digits = new();
     private long _lastKeyAt;
 
-    /// <summary>Adds a key; returns the finished entry when it was <c>#</c>.</summary>
+    /// <summary>The longest entry: a longer run of keys is cut into entries of this size, so no peer grows it without bound.</summary>
+    public const int MaxKeys = 64;
+
+    /// <summary>Adds a key; returns the finished entry when it was <c>#</c> or the entry is full.</summary>
     public string? Add(string digit)
     {
-        foreach (var c in digit)
+        _lastKeyAt = time.GetTimestamp();
+        var complete = false;
+        foreach (var c in digit.AsSpan(0, Math.Min(digit.Length, MaxKeys)))
         {
             if (c is (>= '0' and <= '9') or '*' or '#' or (>= 'A' and <= 'D'))
             {
                 _digits.Append(c);
+                complete |= c == '#' || _digits.Length >= MaxKeys;
+                if (complete)
+                {
+                    break;
+                }
             }
         }
 
-        _lastKeyAt = time.GetTimestamp();
-        return digit == "#" ? Take() : null;
+        return complete ? Take() : null;
     }
 
     /// <summary>The finished entry when the caller has paused long enough, else null.</summary>

@@ -35,6 +35,10 @@ public sealed partial class PhoneCallConnection(
     private Task? _pump;
     private string? _sessionId;
     private bool _ended;
+    private int _badMessages;
+
+    private const int MaxBadMessagesLogged = 20;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
     public async Task RunAsync(CancellationToken requestAborted)
     {
@@ -83,6 +87,18 @@ public sealed partial class PhoneCallConnection(
         var limits = services.Limits;
         var started = services.Time.GetTimestamp();
         using var idle = services.Time.CreateTimer(_ => _out.Close(WebSocketCloseStatus.PolicyViolation, $"idle for {limits.IdleTimeout.TotalSeconds:F0} s"), null, limits.IdleTimeout, Timeout.InfiniteTimeSpan);
+        // A stream that never starts holds a session slot without having shown who it is: it gets a short while only.
+        using var noStart = services.Time.CreateTimer(
+            _ =>
+            {
+                if (Volatile.Read(ref _chain) is null)
+                {
+                    _out.Close(WebSocketCloseStatus.PolicyViolation, $"no start message within {StartTimeout.TotalSeconds:F0} s");
+                }
+            },
+            null,
+            StartTimeout,
+            Timeout.InfiniteTimeSpan);
         while (socket.State == WebSocketState.Open)
         {
             if (services.Time.GetElapsedTime(started) > limits.MaxCallDuration)
@@ -114,7 +130,18 @@ public sealed partial class PhoneCallConnection(
             }
             while (!result.EndOfMessage);
 
-            await OnMessageAsync(carrier.Parse(buffer.WrittenSpan, result.MessageType), ct);
+            CarrierEvent message;
+            try
+            {
+                message = carrier.Parse(buffer.WrittenSpan, result.MessageType);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+            {
+                // System.Text.Json refuses some escapes (a lone surrogate) only when a string is read: one bad message, not a dead call.
+                message = new CarrierBadMessage($"unreadable JSON: {ex.Message}");
+            }
+
+            await OnMessageAsync(message, ct);
             if (_ended)
             {
                 return true;
@@ -302,7 +329,11 @@ public sealed partial class PhoneCallConnection(
     private void Bad(string reason)
     {
         services.Metrics.Error("bad_frame");
-        LogBadMessage(logger, carrier.Name, _sessionId ?? "(none)", reason);
+        // Every bad message is counted; only the first few of a call are logged, so a broken peer cannot flood the log.
+        if (++_badMessages <= MaxBadMessagesLogged)
+        {
+            LogBadMessage(logger, carrier.Name, _sessionId ?? "(none)", reason);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Phone call ({Carrier}) for session {SessionId} started, call {CallId}, with {Messages} messages of history")]

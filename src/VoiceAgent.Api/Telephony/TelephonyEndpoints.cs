@@ -66,6 +66,10 @@ public static partial class TelephonyEndpoints
         {
             stream.Parameter(name: "token", value: token);
         }
+        else if (auth.TwilioAuthToken is { } signingToken)
+        {
+            stream.Parameter(name: "callToken", value: auth.IssueCallToken(signingToken, form?["CallSid"].ToString() ?? "", form?["From"].ToString() ?? ""));
+        }
 
         var response = new VoiceResponse();
         response.Append(new Connect().Append(stream));
@@ -149,8 +153,23 @@ public static partial class TelephonyEndpoints
                 services.GetRequiredService<TimeProvider>());
 
             // A key passed as a stream parameter (Twilio) names its own tenant; otherwise the one the upgrade proved.
-            TenantId? TenantOf(CarrierStart start) =>
-                start.Parameters.TryGetValue("token", out var t) && auth.FromKey(t) is { } fromParameter ? fromParameter : upgradeTenant;
+            // A stream that only the upgrade's signature proved must also bring the call token its webhook answer gave
+            // it, for this call sid and caller, once: the upgrade's signature is the same for every call.
+            TenantId? TenantOf(CarrierStart start)
+            {
+                if (start.Parameters.TryGetValue("token", out var t) && auth.FromKey(t) is { } fromParameter)
+                {
+                    return fromParameter;
+                }
+
+                if (keyTenant is null && carrier is TwilioSerializer && auth.TwilioAuthToken is { } signing)
+                {
+                    start.Parameters.TryGetValue("callToken", out var callToken);
+                    return auth.RedeemCallToken(signing, callToken, start.CallId, start.From ?? "") ? upgradeTenant : null;
+                }
+
+                return upgradeTenant;
+            }
 
             var store = services.GetRequiredService<IConversationStore>();
             await new PhoneCallConnection(socket, lease, carrier, phone, store, TenantOf, logger).RunAsync(context.RequestAborted);

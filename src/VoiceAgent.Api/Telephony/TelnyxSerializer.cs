@@ -8,56 +8,11 @@ namespace VoiceAgent.Api.Telephony;
 /// <c>sequence_number</c>, <c>media_format.sample_rate</c>); PCMU, PCMA or L16 at 8 or 16 kHz; outbound media, mark and
 /// clear carry no stream id. Chunks may arrive out of order; the connection reorders them by <c>chunk</c>.
 /// </summary>
-public sealed class TelnyxSerializer : CarrierSerializer
+public sealed class TelnyxSerializer : MediaStreamEventSerializer
 {
     public override string Name => "telnyx";
 
-    public override CarrierEvent Parse(ReadOnlySpan<byte> message, WebSocketMessageType type)
-    {
-        if (type != WebSocketMessageType.Text)
-        {
-            return new CarrierBadMessage("a binary frame (Telnyx sends JSON text frames only)");
-        }
-
-        using var doc = CarrierJson.ParseObject(message, out var error);
-        if (doc is null)
-        {
-            return new CarrierBadMessage(error!);
-        }
-
-        var root = doc.RootElement;
-        switch (CarrierJson.String(root, "event"))
-        {
-            case "connected":
-                return new CarrierConnected();
-            case "start":
-                return Start(root);
-            case "media":
-                var media = CarrierJson.Object(root, "media");
-                if (CarrierJson.String(media, "track") is { } track && track != "inbound")
-                {
-                    return new CarrierIgnored($"media of the {track} track");
-                }
-
-                return CarrierJson.Base64(CarrierJson.String(media, "payload")) is { } payload
-                    ? new CarrierMedia(CarrierJson.Number(media, "chunk"), payload)
-                    : new CarrierBadMessage("media without a base64 payload");
-            case "dtmf":
-                return CarrierJson.String(CarrierJson.Object(root, "dtmf"), "digit") is { Length: > 0 } digit
-                    ? new CarrierDtmf(digit)
-                    : new CarrierBadMessage("dtmf without a digit");
-            case "mark":
-                return CarrierJson.String(CarrierJson.Object(root, "mark"), "name") is { } name
-                    ? new CarrierMark(name)
-                    : new CarrierBadMessage("mark without a name");
-            case "stop":
-                return new CarrierStop();
-            case null:
-                return new CarrierBadMessage("no event field");
-            case var other:
-                return new CarrierIgnored($"event '{other}'");
-        }
-    }
+    protected override string Carrier => "Telnyx";
 
     public override OutboundMessage Media(ReadOnlySpan<byte> audio) => Json(Convert.ToBase64String(audio), static (w, payload) =>
     {
@@ -80,7 +35,7 @@ public sealed class TelnyxSerializer : CarrierSerializer
     private static OutboundMessage Json(string value, Action<Utf8JsonWriter, string> write) =>
         new(CarrierJson.Write(value, write), WebSocketMessageType.Text);
 
-    private CarrierEvent Start(JsonElement root)
+    protected override CarrierEvent Start(JsonElement root)
     {
         var start = CarrierJson.Object(root, "start");
         var streamId = CarrierJson.String(root, "stream_id");

@@ -7,56 +7,11 @@ namespace VoiceAgent.Api.Telephony;
 /// Twilio Media Streams, bidirectional (PROTOCOLS.md §7): JSON text frames only. In: connected, start, media, dtmf, mark,
 /// stop (camelCase fields). Out: media (base64 µ-law 8 kHz), mark and clear, each with the stream's <c>streamSid</c>.
 /// </summary>
-public sealed class TwilioSerializer : CarrierSerializer
+public sealed class TwilioSerializer : MediaStreamEventSerializer
 {
     public override string Name => "twilio";
 
-    public override CarrierEvent Parse(ReadOnlySpan<byte> message, WebSocketMessageType type)
-    {
-        if (type != WebSocketMessageType.Text)
-        {
-            return new CarrierBadMessage("a binary frame (Twilio sends JSON text frames only)");
-        }
-
-        using var doc = CarrierJson.ParseObject(message, out var error);
-        if (doc is null)
-        {
-            return new CarrierBadMessage(error!);
-        }
-
-        var root = doc.RootElement;
-        switch (CarrierJson.String(root, "event"))
-        {
-            case "connected":
-                return new CarrierConnected();
-            case "start":
-                return Start(root);
-            case "media":
-                var media = CarrierJson.Object(root, "media");
-                if (CarrierJson.String(media, "track") is { } track && track != "inbound")
-                {
-                    return new CarrierIgnored($"media of the {track} track");
-                }
-
-                return CarrierJson.Base64(CarrierJson.String(media, "payload")) is { } payload
-                    ? new CarrierMedia(CarrierJson.Number(media, "chunk"), payload)
-                    : new CarrierBadMessage("media without a base64 payload");
-            case "dtmf":
-                return CarrierJson.String(CarrierJson.Object(root, "dtmf"), "digit") is { Length: > 0 } digit
-                    ? new CarrierDtmf(digit)
-                    : new CarrierBadMessage("dtmf without a digit");
-            case "mark":
-                return CarrierJson.String(CarrierJson.Object(root, "mark"), "name") is { } name
-                    ? new CarrierMark(name)
-                    : new CarrierBadMessage("mark without a name");
-            case "stop":
-                return new CarrierStop();
-            case null:
-                return new CarrierBadMessage("no event field");
-            case var other:
-                return new CarrierIgnored($"event '{other}'");
-        }
-    }
+    protected override string Carrier => "Twilio";
 
     public override OutboundMessage Media(ReadOnlySpan<byte> audio) => Json(
         Convert.ToBase64String(audio),
@@ -88,7 +43,7 @@ public sealed class TwilioSerializer : CarrierSerializer
             w.WriteString("streamSid", s.Sid);
         });
 
-    private CarrierEvent Start(JsonElement root)
+    protected override CarrierEvent Start(JsonElement root)
     {
         var start = CarrierJson.Object(root, "start");
         var streamSid = CarrierJson.String(start, "streamSid") ?? CarrierJson.String(root, "streamSid");

@@ -45,6 +45,20 @@ public sealed class CarrierPiecesTests
         time.Now += TimeSpan.FromMilliseconds(1500);
         entry.Poll().ShouldBe("[DTMF: 9]");
         entry.Poll().ShouldBeNull();
+
+        // A peer that sends a flood of keys gets entries of at most MaxKeys, never one without bound.
+        entry.Add(new string('5', 10_000)).ShouldBe($"[DTMF: {new string('5', DtmfEntry.MaxKeys)}]");
+        entry.Poll().ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_second_start_changes_neither_the_stream_id_nor_the_format()
+    {
+        var telnyx = new TelnyxSerializer();
+        telnyx.Parse("""{"event":"start","start":{"call_control_id":"v3:1","media_format":{"encoding":"PCMU","sample_rate":8000}},"stream_id":"S1"}"""u8, WebSocketMessageType.Text).ShouldBeOfType<CarrierStart>();
+        telnyx.Parse("""{"event":"start","start":{"call_control_id":"v3:2","media_format":{"encoding":"L16","sample_rate":16000}},"stream_id":"S2"}"""u8, WebSocketMessageType.Text).ShouldBeOfType<CarrierBadMessage>();
+        telnyx.StreamId.ShouldBe("S1");
+        telnyx.Format.ShouldBe(CarrierAudioFormat.MuLaw8k);
     }
 
     [Fact]

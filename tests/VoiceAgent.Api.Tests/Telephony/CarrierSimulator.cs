@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using VoiceAgent.Api.Telephony;
 using VoiceAgent.Api.Tests.Infrastructure;
 using VoiceAgent.Pipeline.Audio;
 
@@ -14,6 +15,7 @@ namespace VoiceAgent.Api.Tests.Telephony;
 /// </summary>
 public sealed class CarrierSimulator : IAsyncDisposable
 {
+    private string? _authToken;
     private readonly ClientWebSocket _socket = new();
     private readonly CancellationTokenSource _cts = new();
     private readonly Lock _gate = new();
@@ -66,6 +68,7 @@ public sealed class CarrierSimulator : IAsyncDisposable
     {
         var sim = new CarrierSimulator(carrier);
         var uri = host.WebSocketUri($"/telephony/{carrier}/stream{query}");
+        sim._authToken = authToken;
         if (authToken is not null || signature is not null)
         {
             sim._socket.Options.SetRequestHeader("X-Twilio-Signature", signature ?? Sign(authToken!, uri.ToString(), new Dictionary<string, string>()));
@@ -91,8 +94,22 @@ public sealed class CarrierSimulator : IAsyncDisposable
 
     public Task ConnectedAsync() => SendJsonAsync(new { @event = "connected", protocol = "Call", version = "1.0.0" });
 
-    public async Task StartAsync(string from, string callSid, string? token = null)
+    /// <summary>
+    /// Twilio's start. With no key <paramref name="token"/> on a signed stream, it carries the call token the signed
+    /// webhook would have put in the TwiML (<paramref name="callToken"/> overrides it, e.g. to replay or forge one).
+    /// </summary>
+    public async Task StartAsync(string from, string callSid, string? token = null, string? callToken = null)
     {
+        var parameters = new Dictionary<string, string> { ["from"] = from, ["callSid"] = callSid };
+        if (token is not null)
+        {
+            parameters["token"] = token;
+        }
+        else if ((callToken ?? (_authToken is null ? null : PhoneCallAuth.CallToken(_authToken, callSid, from, DateTimeOffset.UtcNow + PhoneCallAuth.CallTokenLifetime))) is { } issued)
+        {
+            parameters["callToken"] = issued;
+        }
+
         await SendJsonAsync(new
     {
         @event = "start",
@@ -104,7 +121,7 @@ public sealed class CarrierSimulator : IAsyncDisposable
             accountSid = "AC00000000000000000000000000000000",
             callSid,
             tracks = new[] { "inbound" },
-            customParameters = token is null ? new Dictionary<string, string> { ["from"] = from, ["callSid"] = callSid } : new Dictionary<string, string> { ["from"] = from, ["callSid"] = callSid, ["token"] = token },
+            customParameters = parameters,
             mediaFormat = new { encoding = "audio/x-mulaw", sampleRate = 8000, channels = 1 },
         },
     });

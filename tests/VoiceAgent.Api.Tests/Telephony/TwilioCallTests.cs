@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using VoiceAgent.Api.Telephony;
 using VoiceAgent.Api.Tests.Infrastructure;
 using VoiceAgent.Api.Tests.VoiceCall;
 using VoiceAgent.Pipeline.Audio;
@@ -113,6 +114,7 @@ public sealed class TwilioCallTests : IAsyncLifetime
         await twilio.SendTextAsync("{\"event\":\"mark\"}");
         await twilio.SendTextAsync("{\"event\":\"something-new\"}");
         await twilio.SendTextAsync("{\"no\":\"event\"}");
+        await twilio.SendTextAsync("{\"event\":\"\\uD800\"}");                          // a lone surrogate: JSON that cannot be read as a string
         await twilio.SendBinaryAsync([1, 2, 3]);
         await twilio.ConnectedAsync();
         await twilio.StartAsync("+1 555 123 0003", "CA-bad");
@@ -160,9 +162,38 @@ public sealed class TwilioCallTests : IAsyncLifetime
         twiml.ShouldContain($"<Stream url=\"ws://{_host.Address.Authority}/telephony/twilio/stream\">");
         twiml.ShouldContain("<Parameter name=\"from\" value=\"+15551230005\"");
         twiml.ShouldContain("<Parameter name=\"callSid\" value=\"CA123\"");
+        twiml.ShouldContain("<Parameter name=\"callToken\" value=\"");
 
         var refused = await Should.ThrowAsync<WebSocketException>(() => CarrierSimulator.ConnectAsync(_host, "twilio", signature: "AAAA"));
         refused.Message.ShouldContain("403");
+    }
+
+    [Fact]
+    public async Task A_signed_stream_needs_its_own_call_token_once_so_a_replayed_upgrade_cannot_pick_a_callers_session()
+    {
+        // The upgrade's signature is right (it is the same for every call), but the call token is forged.
+        await using (var forged = await CarrierSimulator.ConnectAsync(_host, "twilio", authToken: AuthToken))
+        {
+            await forged.StartAsync("+1 555 123 0009", "CA-forged", callToken: PhoneCallAuth.CallToken("not-the-auth-token", "CA-forged", "+1 555 123 0009", DateTimeOffset.UtcNow.AddMinutes(1)));
+            await forged.WaitForCloseAsync();
+            forged.CloseStatus.ShouldBe(WebSocketCloseStatus.PolicyViolation);
+        }
+
+        // A token issued for one call opens that call's stream once; used again, it is refused.
+        var token = PhoneCallAuth.CallToken(AuthToken, "CA-once", "+1 555 123 0010", DateTimeOffset.UtcNow.AddMinutes(1));
+        await using (var first = await CarrierSimulator.ConnectAsync(_host, "twilio", authToken: AuthToken))
+        {
+            await first.StartAsync("+1 555 123 0010", "CA-once", callToken: token);
+            await first.SendMediaAsync(new byte[160]);
+            await first.StopAsync();
+            await first.WaitForCloseAsync();
+            first.CloseStatus.ShouldBe(WebSocketCloseStatus.NormalClosure);
+        }
+
+        await using var replayed = await CarrierSimulator.ConnectAsync(_host, "twilio", authToken: AuthToken);
+        await replayed.StartAsync("+1 555 123 0010", "CA-once", callToken: token);
+        await replayed.WaitForCloseAsync();
+        replayed.CloseStatus.ShouldBe(WebSocketCloseStatus.PolicyViolation);
     }
 
     internal static HashSet<string> Words(string text) =>
