@@ -56,19 +56,21 @@ public static partial class TelephonyEndpoints
             return Results.Text("Set VoiceAgent:Telephony:Twilio:AuthToken, or put ?token=<API key> on the webhook URL.", statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        var baseUrl = string.IsNullOrEmpty(auth.Options.PublicBaseUrl) ? $"{context.Request.Scheme}://{context.Request.Host}" : auth.Options.PublicBaseUrl.TrimEnd('/');
+        var baseUrl = TwilioSignature.PublicBase(context.Request, auth.Options.PublicBaseUrl);
 
         // Twilio's <Stream> URL takes no query string: everything the stream needs travels as custom parameters.
         var stream = new Twilio.TwiML.Voice.Stream(url: TwilioSignature.ToWebSocket(baseUrl) + TwilioStreamPath);
-        stream.Parameter(name: "from", value: form?["From"].ToString() ?? "");
-        stream.Parameter(name: "callSid", value: form?["CallSid"].ToString() ?? "");
+        var from = form?["From"].ToString() ?? "";
+        var callSid = form?["CallSid"].ToString() ?? "";
+        stream.Parameter(name: "from", value: from);
+        stream.Parameter(name: "callSid", value: callSid);
         if (token.Length > 0)
         {
             stream.Parameter(name: "token", value: token);
         }
         else if (auth.TwilioAuthToken is { } signingToken)
         {
-            stream.Parameter(name: "callToken", value: auth.IssueCallToken(signingToken, form?["CallSid"].ToString() ?? "", form?["From"].ToString() ?? ""));
+            stream.Parameter(name: "callToken", value: auth.IssueCallToken(signingToken, callSid, from));
         }
 
         var response = new VoiceResponse();
@@ -88,7 +90,7 @@ public static partial class TelephonyEndpoints
             return Results.Text("Put ?token=<API key> on the answer URL.", statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        var baseUrl = string.IsNullOrEmpty(auth.Options.PublicBaseUrl) ? $"{context.Request.Scheme}://{context.Request.Host}" : auth.Options.PublicBaseUrl.TrimEnd('/');
+        var baseUrl = TwilioSignature.PublicBase(context.Request, auth.Options.PublicBaseUrl);
         var uri = TwilioSignature.ToWebSocket(baseUrl) + VonageStreamPath + "?token=" + Uri.EscapeDataString(token);
         var headers = new Dictionary<string, string>
         {

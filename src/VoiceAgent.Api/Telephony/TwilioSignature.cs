@@ -32,7 +32,7 @@ public static class TwilioSignature
     /// <summary>The URL Twilio signed: the public base (or the request's own scheme and host), path and query; ws(s) for a WebSocket.</summary>
     public static string SignedUrl(HttpRequest request, string? publicBaseUrl)
     {
-        var baseUrl = string.IsNullOrEmpty(publicBaseUrl) ? $"{request.Scheme}://{request.Host}" : publicBaseUrl.TrimEnd('/');
+        var baseUrl = PublicBase(request, publicBaseUrl);
         if (request.HttpContext.WebSockets.IsWebSocketRequest)
         {
             baseUrl = ToWebSocket(baseUrl);
@@ -40,6 +40,10 @@ public static class TwilioSignature
 
         return baseUrl + request.PathBase + request.Path + request.QueryString;
     }
+
+    /// <summary>The service's address as carriers reach it: <paramref name="publicBaseUrl"/> when set, else the request's own scheme and host.</summary>
+    public static string PublicBase(HttpRequest request, string? publicBaseUrl) =>
+        string.IsNullOrEmpty(publicBaseUrl) ? $"{request.Scheme}://{request.Host}" : publicBaseUrl.TrimEnd('/');
 
     /// <summary>http(s)://… as ws(s)://…</summary>
     public static string ToWebSocket(string url) =>
