@@ -243,6 +243,11 @@ internal sealed class FakeDashScopeServer : IAsyncDisposable
         {
             var index = task.Spoken.Count;
             task.Spoken.Add(sentence);
+            if (index == 0)
+            {
+                task.FirstSentenceAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+
             await SendAsync(ws, Result(task.Id, "sentence-begin", index, [], sentence));
             if (FirstAudioDelay > TimeSpan.Zero)
             {
@@ -254,6 +259,11 @@ internal sealed class FakeDashScopeServer : IAsyncDisposable
             for (var at = 0; at < audio.Length; at += frame)
             {
                 await SendAsync(ws, Result(task.Id, "sentence-synthesis", index, [], null));
+                if (task.FirstAudioAt == 0)
+                {
+                    task.FirstAudioAt = System.Diagnostics.Stopwatch.GetTimestamp();
+                }
+
                 await ws.SendAsync(audio.AsMemory(at, Math.Min(frame, audio.Length - at)), WebSocketMessageType.Binary, true, _stop.Token);
                 task.AudioBytes += Math.Min(frame, audio.Length - at);
                 if (at == 0 && FailSentence?.Invoke(task.Number, index) == true)

@@ -32,6 +32,11 @@ internal sealed class FakeDashScopeTask(string id, JsonElement runTask)
 
     public bool PartialSent { get; set; }
 
+    /// <summary>Stopwatch timestamps: when the first sentence was complete here, and when its first audio frame left (0: not yet).</summary>
+    public long FirstSentenceAt { get; set; }
+
+    public long FirstAudioAt { get; set; }
+
     public bool FinishReceived { get; set; }
 
     /// <summary>Ended with task-finished or task-failed.</summary>
