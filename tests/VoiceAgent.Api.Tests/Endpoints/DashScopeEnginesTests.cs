@@ -32,7 +32,7 @@ public sealed class DashScopeEnginesTests : IAsyncLifetime
         await using var host = await ServiceHost.StartAsync(Settings());
         _fake.Forget(); // the start-up warm-up's tasks
         await using var call = await VoiceCallClient.ConnectAsync(host);
-        await call.StreamAsync("dashscope", TestAudio.FlitePcm("what is twelve times seven", silenceMs: 1200), pace: false);
+        await call.StreamAsync("dashscope", TestAudio.FlitePcm("what is twelve times seven", silenceMs: 2500), pace: false);
         await call.WaitForAsync("turn_end");
 
         // Recognised by the fake's Paraformer (whatever flite said), answered by the embedded LLM, spoken by the fake's CosyVoice.
@@ -172,7 +172,7 @@ public sealed class DashScopeEnginesTests : IAsyncLifetime
             ("VoiceAgent:Llm:Embedded:Faq:0:Answer", string.Join(" ", Enumerable.Range(1, 12).Select(i => $"This is sentence number {i} of the long answer.")))));
         _fake.Forget(); // the start-up warm-up's tasks
         await using var call = await VoiceCallClient.ConnectAsync(host);
-        await call.StreamAsync("barge", TestAudio.FlitePcm("what is twelve times seven", silenceMs: 1000));
+        await call.StreamAsync("barge", TestAudio.FlitePcm("what is twelve times seven", silenceMs: 2500));
         await call.WaitForAsync("text");
         var firstTurn = call.Json("text").First().GetProperty("turn_id").GetInt64();
         await call.StreamAsync("barge", TestAudio.FlitePcm("stop please", silenceMs: 1000), seed: 3);
