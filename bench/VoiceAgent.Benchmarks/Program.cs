@@ -32,6 +32,13 @@ if (args is ["openai-latency", ..])
     return;
 }
 
+// CosyVoice duplex vs whole sentences, LLM's first piece → first audio byte, against the local DashScope fake: ... -- cosyvoice-duplex [runs]
+if (args is ["cosyvoice-duplex", ..])
+{
+    await VoiceAgent.Benchmarks.DashScope.CosyVoiceDuplexLatency.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 30);
+    return;
+}
+
 // The service's time around one tool round (model asks → tool request; tool answers → next model request): ... -- tool-overhead [rounds]
 if (args is ["tool-overhead", ..])
 {

@@ -99,7 +99,7 @@ public static class EngineRegistration
     private static T Keyed<T>(IServiceProvider sp, IConfiguration configuration, string stage, string provider)
         where T : notnull =>
         sp.GetKeyedService<T>(provider)
-            ?? throw new OptionsValidationException($"VoiceAgent:{stage}:Provider", typeof(T), [$"VoiceAgent:{stage}: '{provider}' is not a known {stage} engine (known: Embedded, OpenAI, Instant; for Vad: WebRtc, Silero)."]);
+            ?? throw new OptionsValidationException($"VoiceAgent:{stage}:Provider", typeof(T), [$"VoiceAgent:{stage}: '{provider}' is not a known {stage} engine (known: Embedded, OpenAI, AzureOpenAI, DashScope, Instant; for Vad: WebRtc, Silero)."]);
 
     private static ILogger Log(IServiceProvider sp) => sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoiceAgent.Engines");
 }

@@ -56,6 +56,7 @@ public static partial class VoiceAgentApp
         services.AddEmbeddedEngines(config);
         services.AddOpenAIEngines(config);
         services.AddInstantEngines(config);
+        services.AddDashScopeEngines(config);
         services.AddConfiguredEngines(config);
         services.AddAgentTools(config);
         services.AddSingleton<EngineHealth>();

@@ -67,8 +67,7 @@ public sealed class ConversationPipelineFactory(
             new("vad", new VadStage(vad, resamplers, o.Vad, turns, timeline, detector, interruptions).RunAsync, AudioInCapacity),
             new("asr", new AsrStage(asr, timeline, new SpeechToTextOptions { SpeechSampleRate = VadStage.SampleRate }, loggers.CreateLogger<AsrStage>(), transcript).RunAsync, SpeechCapacity),
             new("llm", new LlmStage(llm, turns, timeline, o.Llm, conversation, loggers.CreateLogger<LlmStage>(), Tools(speaks: true)).RunAsync, TextCapacity),
-            new("splitter", new SentenceSplitterStage(turns, o.Splitter).RunAsync, TextCapacity),
-            new("tts", new TtsStage(tts, turns, timeline, o.Output, resamplers, () => speech, loggers.CreateLogger<TtsStage>()).RunAsync, SentenceCapacity),
+            .. SpeechStages(turns, timeline, speech),
         ];
         var lead = o.Interruptions.Enabled ? TimeSpan.FromMilliseconds(o.Interruptions.PlaybackLeadMs) : TimeSpan.Zero;
         return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts, _time, new ChainOutput(lead, _time, interruptions));
@@ -102,18 +101,33 @@ public sealed class ConversationPipelineFactory(
         }
 
         var speech = SpeechOptions(voice);
-        List<StageLink> stages =
-        [
-            llmStage,
-            new("splitter", new SentenceSplitterStage(turns, o.Splitter).RunAsync, TextCapacity),
-            new("tts", new TtsStage(tts, turns, timeline, o.Output, resamplers, () => speech, loggers.CreateLogger<TtsStage>()).RunAsync, SentenceCapacity),
-        ];
+        List<StageLink> stages = [llmStage, .. SpeechStages(turns, timeline, speech)];
         if (textTap is not null)
         {
             stages.Insert(1, new("text-tap", new ReplyTextTapStage(textTap).RunAsync, TextCapacity));
         }
 
         return StageChain.Start(stages, AudioOutCapacity, turns, timeline, cts, _time);
+    }
+
+    /// <summary>
+    /// Splitter → TTS; with a duplex engine (CosyVoice) a stage in front of them feeds it the LLM's text as it streams, and
+    /// they carry on only for a reply that engine could not start (and the spoken failure).
+    /// </summary>
+    private List<StageLink> SpeechStages(TurnManager turns, TurnTimeline timeline, TextToSpeechOptions? speech)
+    {
+        var o = options.Value;
+        List<StageLink> stages =
+        [
+            new("splitter", new SentenceSplitterStage(turns, o.Splitter).RunAsync, TextCapacity),
+            new("tts", new TtsStage(tts, turns, timeline, o.Output, resamplers, () => speech, loggers.CreateLogger<TtsStage>()).RunAsync, SentenceCapacity),
+        ];
+        if (tts.GetService<IDuplexTextToSpeech>() is { IsDuplex: true } duplex)
+        {
+            stages.Insert(0, new("duplex-tts", new DuplexTtsStage(duplex, turns, timeline, o.Output, resamplers, () => speech, loggers.CreateLogger<DuplexTtsStage>()).RunAsync, TextCapacity));
+        }
+
+        return stages;
     }
 
     private LlmTools? Tools(bool speaks) =>

@@ -6,6 +6,11 @@ using VoiceAgent.Providers.Tests.OpenAI;
 namespace VoiceAgent.Api.Tests.Observability;
 
 /// <summary>A voice-call turn's trace, exported by OTLP/HTTP to a receiver on 127.0.0.1, as the standard OTEL_* settings ask.</summary>
+/// <remarks>
+/// Alone, after the parallel tests: the exporter listens to the process-wide ActivitySource, so turns of other hosts
+/// running at the same time (SSE replies, turn id 1, no session) were exported with its own and counted as extra turns.
+/// </remarks>
+[Collection(VoiceAgent.Api.Tests.Reliability.ReliabilityCollection.Name)]
 public sealed class TurnTraceTests
 {
     [Fact]
