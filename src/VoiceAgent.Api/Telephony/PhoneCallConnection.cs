@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using VoiceAgent.Api.VoiceCall;
 using VoiceAgent.Pipeline.Audio;
@@ -83,10 +82,7 @@ public sealed partial class PhoneCallConnection(
     /// <summary>Reads messages until the stream stops or the socket closes; true when the call should end gracefully.</summary>
     private async Task<bool> ReceiveAsync(CancellationToken ct)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        var limits = services.Limits;
-        var started = services.Time.GetTimestamp();
-        using var idle = services.Time.CreateTimer(_ => _out.Close(WebSocketCloseStatus.PolicyViolation, $"idle for {limits.IdleTimeout.TotalSeconds:F0} s"), null, limits.IdleTimeout, Timeout.InfiniteTimeSpan);
+        using var reader = new CallMessageReader(socket, _out, services.Limits, services.Time, bytes => services.Metrics.BytesIn("phone_" + carrier.Name, bytes));
         // A stream that never starts holds a session slot without having shown who it is: it gets a short while only.
         using var noStart = services.Time.CreateTimer(
             _ =>
@@ -99,41 +95,19 @@ public sealed partial class PhoneCallConnection(
             null,
             StartTimeout,
             Timeout.InfiniteTimeSpan);
-        while (socket.State == WebSocketState.Open)
+        while (await reader.ReadAsync(ct) is { } type)
         {
-            if (services.Time.GetElapsedTime(started) > limits.MaxCallDuration)
+            if (type == WebSocketMessageType.Close)
             {
-                _out.Close(WebSocketCloseStatus.PolicyViolation, "the call reached its maximum duration");
-                return false;
+                // A carrier that closes without a stop has hung up all the same.
+                HangUp("the carrier closed the stream");
+                return true;
             }
-
-            buffer.ResetWrittenCount();
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer.GetMemory(4096), ct);
-                idle.Change(limits.IdleTimeout, Timeout.InfiniteTimeSpan);
-                services.Metrics.BytesIn("phone_" + carrier.Name, result.Count);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    // A carrier that closes without a stop has hung up all the same.
-                    HangUp("the carrier closed the stream");
-                    return true;
-                }
-
-                buffer.Advance(result.Count);
-                if (buffer.WrittenCount > limits.MaxMessageBytes)
-                {
-                    _out.Close(WebSocketCloseStatus.MessageTooBig, $"message over {limits.MaxMessageBytes} bytes");
-                    return false;
-                }
-            }
-            while (!result.EndOfMessage);
 
             CarrierEvent message;
             try
             {
-                message = carrier.Parse(buffer.WrittenSpan, result.MessageType);
+                message = carrier.Parse(reader.Message.Span, type);
             }
             catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
             {
@@ -153,7 +127,7 @@ public sealed partial class PhoneCallConnection(
             }
         }
 
-        return _ended;
+        return !reader.LimitReached && _ended;
     }
 
     private async Task OnMessageAsync(CarrierEvent message, CancellationToken ct)
