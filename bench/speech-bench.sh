@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # /v1/audio/speech: time to first byte for a 20-word text in mp3, opus, aac, flac and wav against pcm, measured
-# interleaved against one running service on loopback; then each encoder's CPU time per second of audio.
+# interleaved against one running service on loopback (opus also from a second service running the ffmpeg program's
+# opus, VoiceAgent:Http:OpusEncoder=ffmpeg, as before libopus in process); then each encoder's CPU time per second of audio.
 #   bench/speech-bench.sh               # from the repository root
 #   N=50 CONFIG=Debug bench/speech-bench.sh
 set -euo pipefail
@@ -16,17 +17,21 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 dotnet "$API" --urls "http://127.0.0.1:$PORT" --VoiceAgent:Store:Provider=Memory --VoiceAgent:Limits:RequestsPerMinutePerKey=0 \
   --Logging:LogLevel:Default=Warning >"$WORK/va.log" 2>&1 &
 VA=$!
-trap 'kill $VA 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 1; done
+PORT2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+dotnet "$API" --urls "http://127.0.0.1:$PORT2" --VoiceAgent:Store:Provider=Memory --VoiceAgent:Limits:RequestsPerMinutePerKey=0 \
+  --VoiceAgent:Http:OpusEncoder=ffmpeg --Logging:LogLevel:Default=Warning >"$WORK/va2.log" 2>&1 &
+VA2=$!
+trap 'kill $VA $VA2 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && curl -sf "http://127.0.0.1:$PORT2/health" >/dev/null && break; sleep 1; done
 
-python3 - "$PORT" "$N" "$TEXT" "$WORK" <<'PY'
+python3 - "$PORT" "$N" "$TEXT" "$WORK" "$PORT2" <<'PY'
 import http.client, json, statistics, sys, time, subprocess, ctypes, os, resource
-port, n, text, work = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
-formats = ["pcm", "mp3", "opus", "aac", "flac", "wav"]
+port, n, text, work, port2 = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
+formats = ["pcm", "mp3", "opus", "opus-ffmpeg", "aac", "flac", "wav"]
 ttfb = {f: [] for f in formats}
 def one(fmt):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    body = json.dumps({"model": "tts-1", "input": text, "voice": "alloy", "response_format": fmt})
+    c = http.client.HTTPConnection("127.0.0.1", port2 if fmt == "opus-ffmpeg" else port, timeout=30)
+    body = json.dumps({"model": "tts-1", "input": text, "voice": "alloy", "response_format": fmt.split("-")[0]})
     t0 = time.perf_counter()
     c.request("POST", "/v1/audio/speech", body, {"Content-Type": "application/json", "Authorization": "Bearer bench"})
     r = c.getresponse()
@@ -44,7 +49,7 @@ p50 = lambda xs: statistics.median(xs)
 p95 = lambda xs: sorted(xs)[int(len(xs) * 0.95) - 1]
 print(f"time to first byte, {len(text.split())}-word text, {n} requests per format (ms)")
 for f in formats:
-    print(f"  {f:5} p50 {p50(ttfb[f]):7.1f}  p95 {p95(ttfb[f]):7.1f}  p50 over pcm {p50(ttfb[f]) - p50(ttfb['pcm']):+7.1f}")
+    print(f"  {f:11} p50 {p50(ttfb[f]):7.1f}  p95 {p95(ttfb[f]):7.1f}  p50 over pcm {p50(ttfb[f]) - p50(ttfb['pcm']):+7.1f}")
 
 # Encoder CPU per second of audio: the service's pcm of the text, encoded the way the service encodes it.
 pcm = one("pcm")[1]
@@ -81,6 +86,18 @@ for _ in range(5):
         flac.FLAC__stream_encoder_process_interleaved(e, ints, ns); flac.FLAC__stream_encoder_finish(e); flac.FLAC__stream_encoder_delete(e)
     best = min(best, (time.process_time() - t0) / 10)
 print(f"  flac  libFLAC in process    {best / seconds * 1000:6.2f} ms CPU per s of audio")
+opus = ctypes.CDLL("libopus.so.0"); opus.opus_encoder_create.restype = ctypes.c_void_p
+frames = [pcm[i:i + 960] for i in range(0, len(pcm) - 959, 960)]  # 20 ms at 24 kHz
+best = 1e9
+for _ in range(5):
+    t0 = time.process_time()
+    for _ in range(10):
+        err = ctypes.c_int(); e = ctypes.c_void_p(opus.opus_encoder_create(24000, 1, 2048, ctypes.byref(err)))
+        opus.opus_encoder_ctl(e, 4002, ctypes.c_int(32000)); out = ctypes.create_string_buffer(4000)
+        for fr in frames: opus.opus_encode(e, fr, 480, out, 4000)
+        opus.opus_encoder_destroy(e)
+    best = min(best, (time.process_time() - t0) / 10)
+print(f"  opus  libopus in process    {best / seconds * 1000:6.2f} ms CPU per s of audio")
 for name, args in codecs.items():
     best = 1e9
     for _ in range(5):

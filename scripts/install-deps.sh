@@ -5,9 +5,9 @@ mode=${1:-run}
 
 # Native engines the service loads at start-up.
 pkgs=(libwebrtc-audio-processing1 libpocketsphinx3 pocketsphinx-en-us libespeak-ng1 espeak-ng-data libsoxr0)
-# /v1/audio/speech: mp3 through LAME and flac through libFLAC in process; opus and aac, and decoding uploads to
+# /v1/audio/speech: mp3 through LAME, flac through libFLAC and opus through libopus in process; aac, and decoding uploads to
 # /v1/audio/transcriptions, through the ffmpeg program.
-pkgs+=(libmp3lame0 libflac12 ffmpeg)
+pkgs+=(libmp3lame0 libflac12 libopus0 ffmpeg)
 # The mic test harness plays and captures through PortAudio.
 pkgs+=(libportaudio2)
 if [ "$mode" = test ]; then

@@ -52,7 +52,7 @@ internal static partial class SpeechEndpoint
 
         var format = AudioFormat.Pcm16Mono(SpeechEncoders.SampleRate);
         var options = new TextToSpeechOptions { VoiceId = voice, Speed = request.Speed, AudioFormat = format.ToMediaType() };
-        await using var encoder = await SpeechEncoders.CreateAsync(request.ResponseFormat, context.Response.Body, ffmpeg);
+        await using var encoder = await SpeechEncoders.CreateAsync(request.ResponseFormat, context.Response.Body, ffmpeg, http.Value.OpusEncoder);
         context.Response.ContentType = encoder.ContentType;
         context.Response.Headers["X-Sample-Rate"] = SpeechEncoders.SampleRate.ToString(CultureInfo.InvariantCulture);
         try

@@ -27,6 +27,12 @@ public sealed class HttpApiOptions
     /// </summary>
     public int KeepAliveMs { get; set; } = 5000;
 
+    /// <summary>
+    /// How <c>/v1/audio/speech</c> makes Ogg Opus: <c>libopus</c> (in process, the default) or <c>ffmpeg</c> (the ffmpeg
+    /// program, about 30 ms later to the first byte; kept for comparison and for a host without libopus0).
+    /// </summary>
+    public string OpusEncoder { get; set; } = "libopus";
+
     /// <summary>The model name reported in responses when a request names none.</summary>
     public string ModelName { get; set; } = "voiceagent";
 }

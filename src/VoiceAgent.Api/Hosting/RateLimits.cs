@@ -53,7 +53,7 @@ public static class RateLimits
         var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : context.Request.Query["token"].ToString();
         if (key.Length == 0)
         {
-            return "anonymous";
+            return VoiceAgent.Api.Telephony.CarrierRateLimitKey.Of(context) ?? "anonymous";
         }
 
         // With no keys configured every bearer is the one tenant, but each still gets its own budget, as before tenants.

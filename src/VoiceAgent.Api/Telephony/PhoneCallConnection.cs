@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using VoiceAgent.Api.VoiceCall;
 using VoiceAgent.Pipeline.Audio;
@@ -33,7 +32,7 @@ public sealed partial class PhoneCallConnection(
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "Disposed at the end of RunAsync, which owns the call's whole life.")]
     private PhoneAudioOut? _audioOut;
     private Task? _pump;
-    private string? _sessionId;
+    private string _logId = "(none)"; // the session id as logs show it: a caller's number masked (SessionIdFormat.ForLog)
     private bool _ended;
     private int _badMessages;
 
@@ -58,7 +57,7 @@ public sealed partial class PhoneCallConnection(
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or TimeoutException)
         {
             var reason = ex.GetType().Name + ": " + ex.Message;
-            LogCallEnded(logger, carrier.Name, _sessionId ?? "(none)", reason);
+            LogCallEnded(logger, carrier.Name, _logId, reason);
         }
         finally
         {
@@ -83,10 +82,7 @@ public sealed partial class PhoneCallConnection(
     /// <summary>Reads messages until the stream stops or the socket closes; true when the call should end gracefully.</summary>
     private async Task<bool> ReceiveAsync(CancellationToken ct)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        var limits = services.Limits;
-        var started = services.Time.GetTimestamp();
-        using var idle = services.Time.CreateTimer(_ => _out.Close(WebSocketCloseStatus.PolicyViolation, $"idle for {limits.IdleTimeout.TotalSeconds:F0} s"), null, limits.IdleTimeout, Timeout.InfiniteTimeSpan);
+        using var reader = new CallMessageReader(socket, _out, services.Limits, services.Time, bytes => services.Metrics.BytesIn("phone_" + carrier.Name, bytes));
         // A stream that never starts holds a session slot without having shown who it is: it gets a short while only.
         using var noStart = services.Time.CreateTimer(
             _ =>
@@ -99,41 +95,19 @@ public sealed partial class PhoneCallConnection(
             null,
             StartTimeout,
             Timeout.InfiniteTimeSpan);
-        while (socket.State == WebSocketState.Open)
+        while (await reader.ReadAsync(ct) is { } type)
         {
-            if (services.Time.GetElapsedTime(started) > limits.MaxCallDuration)
+            if (type == WebSocketMessageType.Close)
             {
-                _out.Close(WebSocketCloseStatus.PolicyViolation, "the call reached its maximum duration");
-                return false;
+                // A carrier that closes without a stop has hung up all the same.
+                HangUp("the carrier closed the stream");
+                return true;
             }
-
-            buffer.ResetWrittenCount();
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer.GetMemory(4096), ct);
-                idle.Change(limits.IdleTimeout, Timeout.InfiniteTimeSpan);
-                services.Metrics.BytesIn("phone_" + carrier.Name, result.Count);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    // A carrier that closes without a stop has hung up all the same.
-                    HangUp("the carrier closed the stream");
-                    return true;
-                }
-
-                buffer.Advance(result.Count);
-                if (buffer.WrittenCount > limits.MaxMessageBytes)
-                {
-                    _out.Close(WebSocketCloseStatus.MessageTooBig, $"message over {limits.MaxMessageBytes} bytes");
-                    return false;
-                }
-            }
-            while (!result.EndOfMessage);
 
             CarrierEvent message;
             try
             {
-                message = carrier.Parse(buffer.WrittenSpan, result.MessageType);
+                message = carrier.Parse(reader.Message.Span, type);
             }
             catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
             {
@@ -153,7 +127,7 @@ public sealed partial class PhoneCallConnection(
             }
         }
 
-        return _ended;
+        return !reader.LimitReached && _ended;
     }
 
     private async Task OnMessageAsync(CarrierEvent message, CancellationToken ct)
@@ -228,14 +202,15 @@ public sealed partial class PhoneCallConnection(
             return;
         }
 
-        _sessionId = id;
+        _logId = SessionIdFormat.ForLog(id);
         var conversation = new Conversation(id, stored.Settings, stored.ToChatMessages()) { HistoryFromPlayback = true };
         _chain = services.Pipelines.StartVoiceCall(conversation, ct);
         _audioOut = new PhoneAudioOut(services.Resamplers, carrier.Format, carrier.FramesPerMessage);
         var pacer = new PhonePacer(TimeSpan.FromMilliseconds(services.Options.MaxBufferMs), services.Time);
         _writer = new PhoneReplyWriter(carrier, _out, _audioOut, pacer, conversation, services.Metrics, services.Time, logger);
         _pump = PumpAsync(new ReplyConsumer(_chain, _writer, logger, new ReplyHistory(conversation, own)), ct);
-        LogCallStarted(logger, carrier.Name, id, start.CallId, stored.Messages.Count);
+        LogCallStarted(logger, carrier.Name, _logId, start.CallId, stored.Messages.Count);
+        LogSession(logger, carrier.Name, start.CallId, id);
     }
 
     private string SessionIdOf(CarrierStart start)
@@ -271,7 +246,7 @@ public sealed partial class PhoneCallConnection(
         }
         catch (Exception ex)
         {
-            LogPumpFailed(logger, carrier.Name, _sessionId ?? "(none)", ex);
+            LogPumpFailed(logger, carrier.Name, _logId, ex);
             _out.Close(WebSocketCloseStatus.InternalServerError, "internal error");
         }
     }
@@ -284,7 +259,7 @@ public sealed partial class PhoneCallConnection(
             return;
         }
 
-        LogDtmf(logger, carrier.Name, _sessionId!, text.Length - 8);
+        LogDtmf(logger, carrier.Name, _logId, text.Length - 8);
         await WriteAsync(new TranscriptFrame(_chain.Turns.BeginTurn(), text, IsFinal: true), ct);
     }
 
@@ -300,7 +275,7 @@ public sealed partial class PhoneCallConnection(
         }
 
         _ended = true;
-        LogCallEnded(logger, carrier.Name, _sessionId ?? "(none)", reason);
+        LogCallEnded(logger, carrier.Name, _logId, reason);
         if (_chain is { } chain)
         {
             chain.Turns.BeginTurn();
@@ -332,12 +307,15 @@ public sealed partial class PhoneCallConnection(
         // Every bad message is counted; only the first few of a call are logged, so a broken peer cannot flood the log.
         if (++_badMessages <= MaxBadMessagesLogged)
         {
-            LogBadMessage(logger, carrier.Name, _sessionId ?? "(none)", reason);
+            LogBadMessage(logger, carrier.Name, _logId, reason);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Phone call ({Carrier}) for session {SessionId} started, call {CallId}, with {Messages} messages of history")]
     private static partial void LogCallStarted(ILogger logger, string carrier, string sessionId, string callId, int messages);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Phone call ({Carrier}) {CallId} is session {SessionId}")]
+    private static partial void LogSession(ILogger logger, string carrier, string callId, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Phone call ({Carrier}) for session {SessionId} ended: {Reason}")]
     private static partial void LogCallEnded(ILogger logger, string carrier, string sessionId, string reason);

@@ -99,7 +99,7 @@ public sealed partial class PhoneReplyWriter(
     {
         // A carrier has no error message for the caller: the reply's spoken failure is what they hear.
         metrics.Error(error.Type);
-        LogPipelineError(logger, conversation.SessionId, error.Message);
+        LogPipelineError(logger, SessionIdFormat.ForLog(conversation.SessionId), error.Message);
         return ValueTask.FromResult(true);
     }
 

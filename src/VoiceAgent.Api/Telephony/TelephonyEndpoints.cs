@@ -20,10 +20,21 @@ public static partial class TelephonyEndpoints
     public const string VonageStreamPath = "/telephony/vonage/stream";
     public const string VonageAnswerPath = "/telephony/vonage/answer";
 
+    /// <summary>The largest webhook body read: Twilio's voice webhook sends about 1–2 KB.</summary>
+    public const int MaxWebhookBytes = 64 * 1024;
+
+    private static readonly Microsoft.AspNetCore.Http.Features.FormOptions WebhookForm = new()
+    {
+        BufferBodyLengthLimit = MaxWebhookBytes,
+        ValueCountLimit = 256,
+        KeyLengthLimit = 256,
+        ValueLengthLimit = 8 * 1024,
+    };
+
     public static IServiceCollection AddTelephony(this IServiceCollection services, IConfiguration config)
     {
         services.AddOptions<TelephonyOptions>().Bind(config.GetSection("VoiceAgent:Telephony"))
-            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+            .Validate<IHostEnvironment>((o, env) => { o.Validate(env.IsProduction()); return true; }).ValidateOnStart();
         services.AddSingleton<PhoneCallAuth>();
         return services;
     }
@@ -35,13 +46,40 @@ public static partial class TelephonyEndpoints
         app.Map(TelnyxStreamPath, context => StreamAsync(context, new TelnyxSerializer())).RequireRateLimiting(RateLimits.Calls);
         app.Map(VonageStreamPath, context => StreamAsync(context, new VonageSerializer())).RequireRateLimiting(RateLimits.Calls);
         app.MapGet(VonageAnswerPath, VonageAnswer).RequireRateLimiting(RateLimits.Calls);
+        var options = app.ServiceProvider.GetRequiredService<IOptions<TelephonyOptions>>().Value;
+        if (!string.IsNullOrEmpty(options.Twilio.AuthToken) && string.IsNullOrEmpty(options.PublicBaseUrl))
+        {
+            // Production refuses this at start (TelephonyOptions.Validate); elsewhere it runs, but says what it trusts.
+            LogHostTrusted(app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("VoiceAgent.Telephony"));
+        }
+
         return app;
     }
 
     /// <summary>Answers Twilio's voice webhook with TwiML that connects the call to our stream, passing caller, call sid and key.</summary>
     private static async Task<IResult> TwilioVoiceAsync(HttpContext context, PhoneCallAuth auth, ILoggerFactory loggers)
     {
-        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
+        // Twilio's webhook form is a few dozen short fields: anything much bigger is not Twilio, and is refused before it is buffered.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = MaxWebhookBytes;
+        }
+
+        IFormCollection? form;
+        try
+        {
+            if (context.Request.ContentLength > MaxWebhookBytes)
+            {
+                return Results.Text($"The webhook body is over {MaxWebhookBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            }
+
+            form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(WebhookForm, context.RequestAborted) : null;
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or InvalidDataException)
+        {
+            return Results.Text("The webhook form is too large or malformed.", statusCode: ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest);
+        }
+
         var token = context.Request.Query["token"].ToString();
         if (auth.TwilioAuthToken is { } authToken)
         {
@@ -177,6 +215,9 @@ public static partial class TelephonyEndpoints
             await new PhoneCallConnection(socket, lease, carrier, phone, store, TenantOf, logger).RunAsync(context.RequestAborted);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "VoiceAgent:Telephony:PublicBaseUrl is not set: Twilio signatures are checked over a URL built from each request's Host header, which the caller chooses. Set it to the address Twilio calls (required in Production).")]
+    private static partial void LogHostTrusted(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Path}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string path, string reason);

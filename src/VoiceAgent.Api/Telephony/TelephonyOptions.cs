@@ -29,8 +29,18 @@ public sealed class TelephonyOptions
 
     public TwilioOptions Twilio { get; set; } = new();
 
-    public void Validate()
+    /// <param name="production">
+    /// In production, checking Twilio's signatures requires <see cref="PublicBaseUrl"/>: without it the signed URL is rebuilt
+    /// from the request's Host header, which the caller picks (a signature Twilio made for another host of the same account
+    /// would then pass here).
+    /// </param>
+    public void Validate(bool production = false)
     {
+        if (production && !string.IsNullOrEmpty(Twilio.AuthToken) && string.IsNullOrEmpty(PublicBaseUrl))
+        {
+            throw new ArgumentException("VoiceAgent:Telephony:PublicBaseUrl must be set when Twilio:AuthToken is: Twilio's signatures are checked over the URL Twilio called, which the request's Host header must not decide.");
+        }
+
         if (SessionId is not ("caller" or "call"))
         {
             throw new ArgumentException("VoiceAgent:Telephony:SessionId must be 'caller' or 'call'.");

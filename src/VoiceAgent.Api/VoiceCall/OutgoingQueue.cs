@@ -98,7 +98,9 @@ public sealed class OutgoingQueue
 
                 if (_socket.State != WebSocketState.Open)
                 {
-                    return;
+                    // The peer has closed (a carrier hanging up closes first): what is queued has no one to go to, but
+                    // the close frame behind it must still answer the peer's, or the peer sees the connection dropped.
+                    continue;
                 }
 
                 await _socket.SendAsync(item.Data, item.Type, endOfMessage: true, cancellationToken);

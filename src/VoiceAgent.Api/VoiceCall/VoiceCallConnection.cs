@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using VoiceAgent.Pipeline.Audio;
 using VoiceAgent.Pipeline.Frames;
@@ -68,53 +67,26 @@ public sealed partial class VoiceCallConnection(
     /// <summary>Reads messages until the client closes or says <c>is_close</c>; true when the call should finish gracefully.</summary>
     private async Task<bool> ReceiveAsync(CancellationToken ct)
     {
-        var buffer = new ArrayBufferWriter<byte>(8192);
-        var started = time.GetTimestamp();
-
-        // Idleness closes the call politely; cancelling the pending receive instead would abort the socket with no reason.
-        using var idle = time.CreateTimer(_ => _out.Close(WebSocketCloseStatus.PolicyViolation, $"idle for {options.IdleTimeout.TotalSeconds:F0} s"), null, options.IdleTimeout, Timeout.InfiniteTimeSpan);
-        while (socket.State == WebSocketState.Open)
+        using var reader = new CallMessageReader(socket, _out, options, time, bytes => metrics.BytesIn("voice_call", bytes));
+        while (await reader.ReadAsync(ct) is { } type)
         {
-            if (time.GetElapsedTime(started) > options.MaxCallDuration)
+            if (type == WebSocketMessageType.Close)
             {
-                _out.Close(WebSocketCloseStatus.PolicyViolation, "the call reached its maximum duration");
-                return false;
+                return _inputEnded;
             }
-
-            buffer.ResetWrittenCount();
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer.GetMemory(8192), ct);
-                idle.Change(options.IdleTimeout, Timeout.InfiniteTimeSpan);
-
-                metrics.BytesIn("voice_call", result.Count);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return _inputEnded;
-                }
-
-                buffer.Advance(result.Count);
-                if (buffer.WrittenCount > options.MaxMessageBytes)
-                {
-                    _out.Close(WebSocketCloseStatus.MessageTooBig, $"frame over {options.MaxMessageBytes} bytes");
-                    return false;
-                }
-            }
-            while (!result.EndOfMessage);
 
             if (_inputEnded)
             {
                 continue; // after is_close, further audio is ignored while the last turn finishes
             }
 
-            if (result.MessageType == WebSocketMessageType.Binary)
+            if (type == WebSocketMessageType.Binary)
             {
-                await OnBinaryAsync(buffer.WrittenMemory, ct);
+                await OnBinaryAsync(reader.Message, ct);
             }
             else
             {
-                await OnTextAsync(buffer.WrittenMemory, ct);
+                await OnTextAsync(reader.Message, ct);
             }
 
             if (_out.TooSlow)
@@ -123,7 +95,7 @@ public sealed partial class VoiceCallConnection(
             }
         }
 
-        return _inputEnded;
+        return !reader.LimitReached && _inputEnded;
     }
 
     private async Task OnTextAsync(ReadOnlyMemory<byte> json, CancellationToken ct)

@@ -16,6 +16,9 @@ public sealed record LoadOptions
 
     public string? Token { get; init; }
 
+    /// <summary>twilio, telnyx or vonage: each call is that carrier's media stream to <see cref="Url"/>; null for browser calls.</summary>
+    public string? Carrier { get; init; }
+
     public int FrameMs { get; init; } = 20;
 
     public int TrailingSilenceMs { get; init; } = 1500;

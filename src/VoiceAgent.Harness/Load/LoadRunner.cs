@@ -20,9 +20,30 @@ public sealed class LoadRunner(LoadOptions options, TimeProvider? time = null)
         var speech = SpeechAudio.FromFile(options.WavPath);
         var started = _time.GetTimestamp();
         var deadline = started + (long)(options.Duration.TotalSeconds * _time.TimestampFrequency);
-        var calls = Enumerable.Range(0, options.Calls).Select(i => RunCallAsync(i, speech, deadline, cancellationToken)).ToArray();
+        var phone = options.Carrier is { } carrier ? new PhoneLoadCall(options, Counters, PhoneLoadCall.Speech(speech, carrier), PhoneLoadCall.RateOf(carrier)) : null;
+        var calls = Enumerable.Range(0, options.Calls)
+            .Select(i => phone is null ? RunCallAsync(i, speech, deadline, cancellationToken) : RunPhoneCallAsync(i, phone, started, cancellationToken))
+            .ToArray();
         var outcomes = await Task.WhenAll(calls);
         return LoadSummary.From(options, outcomes, _time.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private async Task<CallOutcome> RunPhoneCallAsync(int index, PhoneLoadCall call, long started, CancellationToken cancellationToken)
+    {
+        var outcome = new CallOutcome { Index = index };
+        await Task.Yield();
+        if (options.Calls > 1 && options.Ramp > TimeSpan.Zero)
+        {
+            await Task.Delay(options.Ramp * index / options.Calls, _time, cancellationToken);
+        }
+
+        var left = options.Duration - _time.GetElapsedTime(started);
+        if (left > TimeSpan.Zero)
+        {
+            await call.RunAsync(outcome, left, cancellationToken);
+        }
+
+        return outcome;
     }
 
     private async Task<CallOutcome> RunCallAsync(int index, SpeechAudio speech, long deadline, CancellationToken cancellationToken)

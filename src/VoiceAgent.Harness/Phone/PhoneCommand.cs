@@ -28,13 +28,8 @@ public static class PhoneCommand
             var name = parse.GetRequiredValue(carrier);
             var rate = name == "vonage" ? 16000 : 8000;
             var key = parse.GetValue(token);
-            var target = CommonOptions.ParseUrl(parse.GetRequiredValue(url));
-            if (name != "twilio" && key is not null)
-            {
-                target = new UriBuilder(target) { Query = "token=" + Uri.EscapeDataString(key) }.Uri;
-            }
-
-            var question = ToLineRate(WavFile.Read(parse.GetRequiredValue(wav)), rate);
+            var target = PhoneLine.StreamUrl(CommonOptions.ParseUrl(parse.GetRequiredValue(url)), name, key);
+            var question = PhoneLine.ToLineRate(WavFile.Read(parse.GetRequiredValue(wav)), rate);
             await using var line = await PhoneLine.ConnectAsync(target, name, rate, ct);
             var receiving = line.ReceiveAsync(ct);
             await line.StartAsync(parse.GetRequiredValue(from), "CA" + Guid.NewGuid().ToString("N"), name == "twilio" ? key : null);
@@ -85,22 +80,5 @@ public static class PhoneCommand
             return 0;
         }));
         return command;
-    }
-
-    private static short[] ToLineRate(AudioChunk wav, int rate)
-    {
-        var samples = Pcm16.AsSamples(wav.Data.Span);
-        var mono = wav.Format.Channels == 1 ? samples.ToArray() : AudioConversion.ToMono(samples, wav.Format.Channels);
-        if (wav.Format.SampleRate == rate)
-        {
-            return mono;
-        }
-
-        // The harness is a client tool: the pipeline's own linear resampler is enough to play a carrier's caller.
-        var output = new List<short>();
-        using var resampler = new LinearResampler(wav.Format.SampleRate, rate);
-        resampler.Process(mono, output);
-        resampler.Flush(output);
-        return [.. output];
     }
 }

@@ -31,6 +31,50 @@ public sealed class PhoneLine(ClientWebSocket socket, string carrier, int rate) 
 
     public int Marks { get; private set; }
 
+    /// <summary>When the caller last stopped speaking (<see cref="SpeechEnded"/>), or null.</summary>
+    public double? SpeechEndAt { get; private set; }
+
+    /// <summary>When the first agent audio after <see cref="SpeechEndAt"/> arrived, or null.</summary>
+    public double? ReplyAt { get; private set; }
+
+    /// <summary>How the service closed the stream, once it has.</summary>
+    public WebSocketCloseStatus? CloseStatus => socket.CloseStatus;
+
+    /// <summary>The caller has just stopped speaking: the next agent audio is the reply to it.</summary>
+    public void SpeechEnded()
+    {
+        lock (_gate)
+        {
+            SpeechEndAt = Now;
+            ReplyAt = null;
+        }
+    }
+
+    /// <summary>
+    /// The stream URL the carrier connects to: the key on the URL for Telnyx and Vonage, which are configured with it;
+    /// Twilio's stream URL takes no query string (its key travels in the start message).
+    /// </summary>
+    public static Uri StreamUrl(Uri url, string carrier, string? key) =>
+        carrier != "twilio" && key is not null ? new UriBuilder(url) { Query = "token=" + Uri.EscapeDataString(key) }.Uri : url;
+
+    /// <summary>A WAV's audio as mono PCM16 at the line's rate.</summary>
+    public static short[] ToLineRate(AudioChunk wav, int rate)
+    {
+        var samples = Pcm16.AsSamples(wav.Data.Span);
+        var mono = wav.Format.Channels == 1 ? samples.ToArray() : AudioConversion.ToMono(samples, wav.Format.Channels);
+        if (wav.Format.SampleRate == rate)
+        {
+            return mono;
+        }
+
+        // The harness is a client tool: the pipeline's own linear resampler is enough to play a carrier's caller.
+        var output = new List<short>();
+        using var resampler = new LinearResampler(wav.Format.SampleRate, rate);
+        resampler.Process(mono, output);
+        resampler.Flush(output);
+        return [.. output];
+    }
+
     public int Clears { get; private set; }
 
     public double Now => _clock.Elapsed.TotalMilliseconds;
@@ -238,6 +282,11 @@ public sealed class PhoneLine(ClientWebSocket socket, string carrier, int rate) 
     private void Queue(short[] pcm)
     {
         FirstAudioAt ??= Now;
+        if (SpeechEndAt is not null)
+        {
+            ReplyAt ??= Now;
+        }
+
         var frame = rate / 50;
         for (var off = 0; off < pcm.Length; off += frame)
         {

@@ -215,7 +215,7 @@ public sealed partial class ReplyConsumer(StageChain chain, ReplyWriter writer, 
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogSaveFailed(logger, history.Conversation.SessionId, turn.TurnId, ex);
+            LogSaveFailed(logger, SessionIdFormat.ForLog(history.Conversation.SessionId), turn.TurnId, ex);
             await writer.SaveFailedAsync(new TurnId(turn.TurnId), cancellationToken);
             return false;
         }

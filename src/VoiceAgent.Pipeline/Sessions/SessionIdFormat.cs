@@ -33,6 +33,19 @@ public static class SessionIdFormat
         throw new ArgumentException($"The session id {why}.", paramName);
     }
 
+    /// <summary>
+    /// The id as logs show it: a phone session's id is the caller's number (<c>phone:15551230001</c>), which is personal
+    /// data, so logs at Information and above get its last four digits only (<c>phone:…0001</c>); other ids unchanged.
+    /// </summary>
+    public static string ForLog(string sessionId)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+        const string Phone = "phone:";
+        return sessionId.StartsWith(Phone, StringComparison.Ordinal) && sessionId.Length > Phone.Length + 4
+            ? string.Concat(Phone, "…", sessionId.AsSpan(sessionId.Length - 4))
+            : sessionId;
+    }
+
     /// <summary>A new id: a version-7 GUID, so ids created later sort later and index well.</summary>
     public static string NewId() => Guid.CreateVersion7().ToString("N");
 }

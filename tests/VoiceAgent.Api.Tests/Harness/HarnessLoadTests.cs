@@ -39,6 +39,37 @@ public sealed class HarnessLoadTests
         }
     }
 
+    [Theory]
+    [InlineData("twilio")]
+    [InlineData("telnyx")]
+    [InlineData("vonage")]
+    public async Task Phone_calls_through_a_carriers_stream_complete_turns_and_hang_up_cleanly(string carrier)
+    {
+        await using var host = await ServiceHost.StartAsync(InstantEngines);
+        var dir = Directory.CreateTempSubdirectory("va-load-");
+        try
+        {
+            var wav = Path.Combine(dir.FullName, "question.wav");
+            await File.WriteAllBytesAsync(wav, TestAudio.FliteWav("What time is it?"));
+            var options = new LoadOptions
+            {
+                Url = host.WebSocketUri($"/telephony/{carrier}/stream"), WavPath = wav, Calls = 2, Duration = TimeSpan.FromSeconds(6), Token = "test-key", Carrier = carrier,
+            };
+
+            var summary = await new LoadRunner(options).RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
+
+            summary.DroppedCalls.ShouldBe(0, string.Join("; ", summary.Failures));
+            summary.ConnectFailures.ShouldBe(0);
+            summary.TurnsCompleted.ShouldBeGreaterThan(0, "a reply was heard after the question");
+            summary.VoiceToVoiceMs.Count.ShouldBe(summary.TurnsCompleted);
+            summary.FramesSent.ShouldBeGreaterThan(100, "20 ms frames for seconds");
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
     [Fact]
     public void Percentiles_use_the_nearest_rank()
     {

@@ -33,6 +33,12 @@ public sealed class CarrierSimulator : IAsyncDisposable
 
     private CarrierSimulator(string carrier) => Carrier = carrier;
 
+    /// <summary>
+    /// The address Twilio is told to call in the tests (VoiceAgent:Telephony:PublicBaseUrl): signatures cover it, not the
+    /// 127.0.0.1 address the simulator really connects to, as behind a proxy or tunnel.
+    /// </summary>
+    public const string PublicBaseUrl = "https://voiceagent.test";
+
     /// <summary>How long a test waits for the pipeline's outcome: generous, because the shared test machine can be loaded 15-fold.</summary>
     public static TimeSpan Patience { get; } = TimeSpan.FromSeconds(90);
 
@@ -71,7 +77,7 @@ public sealed class CarrierSimulator : IAsyncDisposable
         sim._authToken = authToken;
         if (authToken is not null || signature is not null)
         {
-            sim._socket.Options.SetRequestHeader("X-Twilio-Signature", signature ?? Sign(authToken!, uri.ToString(), new Dictionary<string, string>()));
+            sim._socket.Options.SetRequestHeader("X-Twilio-Signature", signature ?? Sign(authToken!, "wss://voiceagent.test" + uri.PathAndQuery, new Dictionary<string, string>()));
         }
 
         await sim._socket.ConnectAsync(uri, CancellationToken.None).WaitAsync(ServiceHost.Timeout);

@@ -14,6 +14,7 @@ public sealed class PhoneBargeInTests
     private static Dictionary<string, string?> LongAnswer() => new()
     {
         ["VoiceAgent:Telephony:Twilio:AuthToken"] = TwilioCallTests.AuthToken,
+        ["VoiceAgent:Telephony:PublicBaseUrl"] = CarrierSimulator.PublicBaseUrl,
         ["VoiceAgent:Llm:Embedded:Faq:0:Patterns:0"] = "what|twelve|seven|time",
         ["VoiceAgent:Llm:Embedded:Faq:0:Answer"] = string.Join(" ", Enumerable.Range(1, Sentences).Select(i => $"This is sentence number {i} of the long answer.")),
     };

@@ -20,7 +20,7 @@ public sealed class TwilioCallTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await ServiceHost.StartAsync(
-            new Dictionary<string, string?> { ["VoiceAgent:Telephony:Twilio:AuthToken"] = AuthToken },
+            new Dictionary<string, string?> { ["VoiceAgent:Telephony:Twilio:AuthToken"] = AuthToken, ["VoiceAgent:Telephony:PublicBaseUrl"] = CarrierSimulator.PublicBaseUrl },
             s =>
             {
                 s.AddSingleton<IChatClient>(sp => sp.GetRequiredService<RecordingChatClient>());
@@ -145,7 +145,7 @@ public sealed class TwilioCallTests : IAsyncLifetime
     public async Task A_wrong_signature_gets_403_on_the_webhook_and_the_stream()
     {
         var form = new Dictionary<string, string> { ["CallSid"] = "CA123", ["From"] = "+15551230005", ["To"] = "+15550000000" };
-        var url = new Uri(_host.Address, "/telephony/twilio/voice").ToString();
+        var url = CarrierSimulator.PublicBaseUrl + "/telephony/twilio/voice";
 
         using var bad = new HttpRequestMessage(HttpMethod.Post, "/telephony/twilio/voice") { Content = new FormUrlEncodedContent(form) };
         bad.Headers.Add("X-Twilio-Signature", CarrierSimulator.Sign("wrong-token", url, form));
@@ -159,7 +159,7 @@ public sealed class TwilioCallTests : IAsyncLifetime
         var ok = await _host.Http.SendAsync(good).WaitAsync(ServiceHost.Timeout);
         ok.StatusCode.ShouldBe(HttpStatusCode.OK);
         var twiml = await ok.Content.ReadAsStringAsync();
-        twiml.ShouldContain($"<Stream url=\"ws://{_host.Address.Authority}/telephony/twilio/stream\">");
+        twiml.ShouldContain("<Stream url=\"wss://voiceagent.test/telephony/twilio/stream\">");
         twiml.ShouldContain("<Parameter name=\"from\" value=\"+15551230005\"");
         twiml.ShouldContain("<Parameter name=\"callSid\" value=\"CA123\"");
         twiml.ShouldContain("<Parameter name=\"callToken\" value=\"");

@@ -1,0 +1,84 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace VoiceAgent.Api.VoiceCall;
+
+/// <summary>
+/// Reads a call socket's messages whole, with the limits every call transport keeps (browser and phone alike): a
+/// message-size cap, an idle timer that every receive resets, and a maximum call duration. A limit closes the call
+/// politely through its <see cref="OutgoingQueue"/> (cancelling the pending receive instead would abort the socket with no reason).
+/// </summary>
+public sealed class CallMessageReader : IDisposable
+{
+    private readonly WebSocket _socket;
+    private readonly OutgoingQueue _out;
+    private readonly VoiceCallOptions _limits;
+    private readonly TimeProvider _time;
+    private readonly Action<int> _bytesIn;
+    private readonly ArrayBufferWriter<byte> _buffer = new(8192);
+    private readonly long _started;
+    private readonly ITimer _idle;
+
+    /// <param name="bytesIn">Told how many bytes each receive brought (the transport's traffic metric).</param>
+    public CallMessageReader(WebSocket socket, OutgoingQueue output, VoiceCallOptions limits, TimeProvider time, Action<int> bytesIn)
+    {
+        _socket = socket;
+        _out = output;
+        _limits = limits;
+        _time = time;
+        _bytesIn = bytesIn;
+        _started = time.GetTimestamp();
+        _idle = time.CreateTimer(_ => output.Close(WebSocketCloseStatus.PolicyViolation, $"idle for {limits.IdleTimeout.TotalSeconds:F0} s"), null, limits.IdleTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>True once a limit (size or duration) has closed the call.</summary>
+    public bool LimitReached { get; private set; }
+
+    /// <summary>The last message read, valid until the next read.</summary>
+    public ReadOnlyMemory<byte> Message => _buffer.WrittenMemory;
+
+    /// <summary>
+    /// The next whole message's type (its bytes in <see cref="Message"/>); <see cref="WebSocketMessageType.Close"/> when the
+    /// peer closed; null when the socket is no longer open or a limit closed the call.
+    /// </summary>
+    public async ValueTask<WebSocketMessageType?> ReadAsync(CancellationToken cancellationToken)
+    {
+        if (_socket.State != WebSocketState.Open)
+        {
+            return null;
+        }
+
+        if (_time.GetElapsedTime(_started) > _limits.MaxCallDuration)
+        {
+            _out.Close(WebSocketCloseStatus.PolicyViolation, "the call reached its maximum duration");
+            LimitReached = true;
+            return null;
+        }
+
+        _buffer.ResetWrittenCount();
+        ValueWebSocketReceiveResult result;
+        do
+        {
+            result = await _socket.ReceiveAsync(_buffer.GetMemory(8192), cancellationToken);
+            _idle.Change(_limits.IdleTimeout, Timeout.InfiniteTimeSpan);
+            _bytesIn(result.Count);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return WebSocketMessageType.Close;
+            }
+
+            _buffer.Advance(result.Count);
+            if (_buffer.WrittenCount > _limits.MaxMessageBytes)
+            {
+                _out.Close(WebSocketCloseStatus.MessageTooBig, $"message over {_limits.MaxMessageBytes} bytes");
+                LimitReached = true;
+                return null;
+            }
+        }
+        while (!result.EndOfMessage);
+
+        return result.MessageType;
+    }
+
+    public void Dispose() => _idle.Dispose();
+}
