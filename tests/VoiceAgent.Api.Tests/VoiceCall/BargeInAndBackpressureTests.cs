@@ -71,9 +71,24 @@ public sealed class BargeInAndBackpressureTests
     {
         // Unpaced output (PlaybackLeadMs 0): the reply is sent as fast as it is made, so a client that does not read fills the queue.
         var settings = LongAnswer(200, new() { ["VoiceAgent:VoiceCall:SlowClientTimeout"] = "00:00:01", ["VoiceAgent:VoiceCall:SendQueueFrames"] = "16", ["VoiceAgent:Pipeline:Interruptions:PlaybackLeadMs"] = "0" });
-        await using var host = await ServiceHost.StartAsync(settings);
+        await using var host = await ServiceHost.StartAsync(settings, s =>
+        {
+            s.AddSingleton(sp => new CountingTextToSpeechClient(sp.GetRequiredKeyedService<ITextToSpeechClient>("Embedded")));
+            s.AddSingleton<ITextToSpeechClient>(sp => sp.GetRequiredService<CountingTextToSpeechClient>());
+        });
+        var tts = host.Service<CountingTextToSpeechClient>();
+        var warmUp = Volatile.Read(ref tts.Calls);
         await using var call = await VoiceCallClient.ConnectAsync(host, read: false);
         await call.StreamAsync("slow", Question, pace: false);
+
+        // The reply is under way (on a loaded machine hearing the question can take longer than the wait below).
+        using (var started = new CancellationTokenSource(ServiceHost.Timeout))
+        {
+            while (Volatile.Read(ref tts.Calls) < warmUp + 3)
+            {
+                await Task.Delay(50, started.Token);
+            }
+        }
 
         // Not reading: the reply (~13 MB of audio) cannot all fit in the socket buffers, the queue fills, the server gives up.
         var before = GC.GetTotalMemory(forceFullCollection: true);
