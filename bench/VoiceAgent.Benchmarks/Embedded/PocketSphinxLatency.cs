@@ -27,8 +27,12 @@ public static class PocketSphinxLatency
 
         var audio = await Speech.FliteAsync(Phrase, cancellationToken);
         await MeasureMemoryAsync(audio, cancellationToken);
-        await MeasureDomainMemoryAsync(audio, rescoring: true, cancellationToken);
-        await MeasureDomainMemoryAsync(audio, rescoring: false, cancellationToken);
+        if (Environment.GetEnvironmentVariable("VOICEAGENT_BENCH_ASR_MEMORY") is { } memory)
+        {
+            // One configuration per process: freed decoder memory stays in glibc and would hide the next one's cost.
+            await MeasureDomainMemoryAsync(audio, rescoring: memory != "decoder", withoutGuessedWords: memory == "rescoring-no-guess", cancellationToken);
+            return;
+        }
         foreach (var phrase in new[] { Phrase, LongPhrase })
         {
             audio = await Speech.FliteAsync(phrase, cancellationToken);
@@ -157,7 +161,7 @@ public static class PocketSphinxLatency
     }
 
     /// <summary>Resident memory a domain model adds to one generic decoder: its own decoder, or loaded into the generic one for rescoring.</summary>
-    private static async Task MeasureDomainMemoryAsync(byte[] audio, bool rescoring, CancellationToken cancellationToken)
+    private static async Task MeasureDomainMemoryAsync(byte[] audio, bool rescoring, bool withoutGuessedWords, CancellationToken cancellationToken)
     {
         var before = ResidentMiB();
         var directory = Directory.CreateTempSubdirectory("va-asr-memory-");
@@ -165,16 +169,28 @@ public static class PocketSphinxLatency
         {
             await client.GetTextAsync(new MemoryStream(audio), cancellationToken: cancellationToken);
             var generic = ResidentMiB();
-            client.UseDomainModel(new PocketSphinxDomainModelBuilder(Microsoft.Extensions.Logging.Abstractions.NullLogger<PocketSphinxDomainModelBuilder>.Instance)
-                .Build(VoiceAgent.Providers.Embedded.Dialogue.DialoguePhrases.English(new()), new PocketSphinxOptions().DictionaryPath, directory.FullName));
+            var builder = new PocketSphinxDomainModelBuilder(Microsoft.Extensions.Logging.Abstractions.NullLogger<PocketSphinxDomainModelBuilder>.Instance);
+            var phrases = VoiceAgent.Providers.Embedded.Dialogue.DialoguePhrases.English(new());
+            var model = builder.Build(phrases, new PocketSphinxOptions().DictionaryPath, directory.FullName)!;
+            if (withoutGuessedWords)
+            {
+                // The same phrases less those with a word cmudict lacks: no word is added to the generic model.
+                var guessed = model.GuessedWords.ToHashSet(StringComparer.Ordinal);
+                model = builder.Build(phrases.Where(p => !PocketSphinxDomainModelBuilderWords(p).Any(guessed.Contains)), new PocketSphinxOptions().DictionaryPath, Path.Combine(directory.FullName, "b"))!;
+            }
+
+            client.UseDomainModel(model);
             await client.GetTextAsync(new MemoryStream(audio), cancellationToken: cancellationToken);
             var withDomain = ResidentMiB();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"domain model {(rescoring ? "in the generic decoder (DomainRescoring)" : "in its own decoder (default)")}: resident memory {before:F0} → {generic:F0} MiB (generic decoder) → {withDomain:F0} MiB (+ domain model): +{withDomain - generic:F0} MiB per concurrent turn"));
+                $"domain model ({model.Phrases} phrases, guessed words: {model.GuessedWords.Count}) {(rescoring ? "in the generic decoder (DomainRescoring)" : "in its own decoder (default)")}: resident memory {before:F0} → {generic:F0} MiB (generic decoder) → {withDomain:F0} MiB (+ domain model): +{withDomain - generic:F0} MiB per concurrent turn"));
         }
 
         directory.Delete(recursive: true);
     }
+
+    private static IEnumerable<string> PocketSphinxDomainModelBuilderWords(string phrase) =>
+        phrase.ToLowerInvariant().Split([' ', ',', '.', '?', '!'], StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('\''));
 
     private static async Task DrainAsync(IAsyncEnumerable<SpeechToTextResponseUpdate> updates)
     {
