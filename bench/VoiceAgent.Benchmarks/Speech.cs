@@ -44,19 +44,19 @@ public static class Speech
             {
                 // Headerless: PocketSphinx's test data is 16 kHz PCM16 mono.
                 var wav = Path.Combine(dir.FullName, "in.wav");
-                await RunAsync("sox", ["-t", "raw", "-r", "16000", "-e", "signed-integer", "-b", "16", "-c", "1", file, wav], cancellationToken);
+                await RunAsync("sox", ["-D", "-t", "raw", "-r", "16000", "-e", "signed-integer", "-b", "16", "-c", "1", file, wav], cancellationToken);
                 file = wav;
             }
 
             if (telephone)
             {
                 var ulaw = Path.Combine(dir.FullName, "tel.ul");
-                await RunAsync("sox", [file, "-r", "8000", "-c", "1", "-e", "u-law", "-t", "ul", ulaw], cancellationToken);
-                await RunAsync("sox", ["-r", "8000", "-c", "1", "-e", "u-law", "-t", "ul", ulaw, "-b", "16", "-e", "signed-integer", "-t", "raw", raw], cancellationToken);
+                await RunAsync("sox", ["-D", file, "-r", "8000", "-c", "1", "-e", "u-law", "-t", "ul", ulaw], cancellationToken);
+                await RunAsync("sox", ["-D", "-r", "8000", "-c", "1", "-e", "u-law", "-t", "ul", ulaw, "-b", "16", "-e", "signed-integer", "-t", "raw", raw], cancellationToken);
             }
             else
             {
-                await RunAsync("sox", [file, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", raw], cancellationToken);
+                await RunAsync("sox", ["-D", file, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", raw], cancellationToken);
             }
 
             return await File.ReadAllBytesAsync(raw, cancellationToken);

@@ -14,7 +14,7 @@ public static class TestSpeech
             var wav = Path.Combine(dir.FullName, "in.wav");
             var raw = Path.Combine(dir.FullName, "out.raw");
             Run("flite", "-voice", voice, "-t", text, "-o", wav);
-            Run("sox", wav, "-r", rate.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", raw);
+            Run("sox", "-D", wav, "-r", rate.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", raw);
             var bytes = File.ReadAllBytes(raw);
             var samples = new short[bytes.Length / 2];
             Buffer.BlockCopy(bytes, 0, samples, 0, samples.Length * 2);

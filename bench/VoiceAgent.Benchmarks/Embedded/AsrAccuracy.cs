@@ -107,7 +107,8 @@ public static class AsrAccuracy
             return;
         }
 
-        using var client = new PocketSphinxSpeechToTextClient(new PocketSphinxOptions { MaxDecoders = 2 }, new SoxrResamplerFactory());
+        var options = Tuned(new PocketSphinxOptions { MaxDecoders = 2 });
+        using var client = new PocketSphinxSpeechToTextClient(options, new SoxrResamplerFactory());
         var directory = Directory.CreateTempSubdirectory("va-asr-domain-").FullName;
         var model = new PocketSphinxDomainModelBuilder(NullLogger<PocketSphinxDomainModelBuilder>.Instance)
             .Build(DialoguePhrases.English(new DialogueOptions()), new PocketSphinxOptions().DictionaryPath, directory);
@@ -188,6 +189,33 @@ public static class AsrAccuracy
         }
 
         Directory.Delete(directory, recursive: true);
+    }
+
+    /// <summary>
+    /// Decoder settings from <c>VOICEAGENT_BENCH_ASR_OPTIONS</c> for tuning runs: <c>name=value</c> pairs separated by
+    /// <c>;</c>, a PocketSphinx option (<c>-beam=1e-60</c>) or one of the weights (<c>LanguageWeight=8</c>). Printed.
+    /// </summary>
+    public static PocketSphinxOptions Tuned(PocketSphinxOptions options)
+    {
+        var settings = Environment.GetEnvironmentVariable("VOICEAGENT_BENCH_ASR_OPTIONS") ?? "";
+        foreach (var pair in settings.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var (name, value) = (pair[..pair.IndexOf('=', StringComparison.Ordinal)], pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            var number = name.StartsWith('-') ? 0 : float.Parse(value, CultureInfo.InvariantCulture);
+            switch (name)
+            {
+                case "LanguageWeight": options.LanguageWeight = number; break;
+                case "FwdflatLanguageWeight": options.FwdflatLanguageWeight = number; break;
+                case "BestpathLanguageWeight": options.BestpathLanguageWeight = number; break;
+                case "WordInsertionPenalty": options.WordInsertionPenalty = number; break;
+                case "DomainLanguageWeightFactor": options.DomainLanguageWeightFactor = number; break;
+                case "DomainRescoring": options.DomainRescoring = number != 0; break;
+                default: options.ExtraArguments[name] = value; break;
+            }
+        }
+
+        Console.WriteLine($"decoder settings: {(settings.Length == 0 ? "defaults" : settings)}");
+        return options;
     }
 
     /// <summary>

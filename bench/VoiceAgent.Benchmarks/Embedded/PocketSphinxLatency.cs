@@ -27,21 +27,29 @@ public static class PocketSphinxLatency
 
         var audio = await Speech.FliteAsync(Phrase, cancellationToken);
         await MeasureMemoryAsync(audio, cancellationToken);
+        if (Environment.GetEnvironmentVariable("VOICEAGENT_BENCH_ASR_MEMORY") is { } memory)
+        {
+            // One configuration per process: freed decoder memory stays in glibc and would hide the next one's cost.
+            await MeasureDomainMemoryAsync(audio, rescoring: memory != "decoder", withoutGuessedWords: memory == "rescoring-no-guess", cancellationToken);
+            return;
+        }
         foreach (var phrase in new[] { Phrase, LongPhrase })
         {
             audio = await Speech.FliteAsync(phrase, cancellationToken);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"utterance: \"{phrase}\", {audio.Length / 32_000.0:F2} s, {runs} runs per configuration, paced in real time in 40 ms chunks as a call sends it; load average {Percentiles.LoadAverage()}"));
-            await MeasureFinalLatencyAsync("generic + domain search (default), a call's later turn", domain: true, laterTurn: true, audio, runs, cancellationToken);
-            await MeasureFinalLatencyAsync("generic + domain search (default), a call's first turn", domain: true, laterTurn: false, audio, runs, cancellationToken);
+            await MeasureFinalLatencyAsync("generic + domain decoder (default), a call's later turn", domain: true, laterTurn: true, audio, runs, cancellationToken);
+            await MeasureFinalLatencyAsync("generic + domain lattice rescoring (DomainRescoring), a call's later turn", domain: true, laterTurn: true, audio, runs, cancellationToken, rescoring: true);
+            await MeasureFinalLatencyAsync("generic + domain decoder (default), a call's first turn", domain: true, laterTurn: false, audio, runs, cancellationToken);
             await MeasureFinalLatencyAsync("generic search only, a call's later turn", domain: false, laterTurn: true, audio, runs, cancellationToken);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  load average after: {Percentiles.LoadAverage()}"));
         }
     }
 
-    private static async Task MeasureFinalLatencyAsync(string name, bool domain, bool laterTurn, byte[] audio, int runs, CancellationToken cancellationToken)
+    private static async Task MeasureFinalLatencyAsync(
+        string name, bool domain, bool laterTurn, byte[] audio, int runs, CancellationToken cancellationToken, bool rescoring = false)
     {
-        var options = new PocketSphinxOptions { MaxDecoders = 1 };
+        var options = AsrAccuracy.Tuned(new PocketSphinxOptions { MaxDecoders = 1, DomainRescoring = rescoring });
         using var client = new PocketSphinxSpeechToTextClient(options);
         var directory = Directory.CreateTempSubdirectory("va-asr-latency-");
         if (domain)
@@ -151,6 +159,38 @@ public static class PocketSphinxLatency
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"decoders: first load + tiny utterance {firstLoadMs:F0} ms, second {secondLoadMs:F0} ms; resident memory {before:F0} → {one:F0} MiB (1 decoder) → {two:F0} MiB ({client.DecodersCreated} decoders)"));
     }
+
+    /// <summary>Resident memory a domain model adds to one generic decoder: its own decoder, or loaded into the generic one for rescoring.</summary>
+    private static async Task MeasureDomainMemoryAsync(byte[] audio, bool rescoring, bool withoutGuessedWords, CancellationToken cancellationToken)
+    {
+        var before = ResidentMiB();
+        var directory = Directory.CreateTempSubdirectory("va-asr-memory-");
+        using (var client = new PocketSphinxSpeechToTextClient(new PocketSphinxOptions { MaxDecoders = 1, DomainRescoring = rescoring }))
+        {
+            await client.GetTextAsync(new MemoryStream(audio), cancellationToken: cancellationToken);
+            var generic = ResidentMiB();
+            var builder = new PocketSphinxDomainModelBuilder(Microsoft.Extensions.Logging.Abstractions.NullLogger<PocketSphinxDomainModelBuilder>.Instance);
+            var phrases = VoiceAgent.Providers.Embedded.Dialogue.DialoguePhrases.English(new());
+            var model = builder.Build(phrases, new PocketSphinxOptions().DictionaryPath, directory.FullName)!;
+            if (withoutGuessedWords)
+            {
+                // The same phrases less those with a word cmudict lacks: no word is added to the generic model.
+                var guessed = model.GuessedWords.ToHashSet(StringComparer.Ordinal);
+                model = builder.Build(phrases.Where(p => !PocketSphinxDomainModelBuilderWords(p).Any(guessed.Contains)), new PocketSphinxOptions().DictionaryPath, Path.Combine(directory.FullName, "b"))!;
+            }
+
+            client.UseDomainModel(model);
+            await client.GetTextAsync(new MemoryStream(audio), cancellationToken: cancellationToken);
+            var withDomain = ResidentMiB();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"domain model ({model.Phrases} phrases, guessed words: {model.GuessedWords.Count}) {(rescoring ? "in the generic decoder (DomainRescoring)" : "in its own decoder (default)")}: resident memory {before:F0} → {generic:F0} MiB (generic decoder) → {withDomain:F0} MiB (+ domain model): +{withDomain - generic:F0} MiB per concurrent turn"));
+        }
+
+        directory.Delete(recursive: true);
+    }
+
+    private static IEnumerable<string> PocketSphinxDomainModelBuilderWords(string phrase) =>
+        phrase.ToLowerInvariant().Split([' ', ',', '.', '?', '!'], StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('\''));
 
     private static async Task DrainAsync(IAsyncEnumerable<SpeechToTextResponseUpdate> updates)
     {

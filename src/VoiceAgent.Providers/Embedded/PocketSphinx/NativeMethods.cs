@@ -112,4 +112,78 @@ internal static partial class NativeMethods
     /// <summary>Flushes the last partial frame into <paramref name="cepstrum"/> (one vector); <paramref name="frameCount"/> says whether it did.</summary>
     [LibraryImport(SphinxBaseLibrary, EntryPoint = "fe_end_utt")]
     internal static unsafe partial int fe_end_utt(PocketSphinxFrontEndHandle frontEnd, float* cepstrum, int* frameCount);
+
+    /// <summary>
+    /// Loads an n-gram file as a named search of <paramref name="decoder"/> without switching to it; a search of the same
+    /// name is replaced and freed. The search maps the decoder's whole dictionary onto the model's words.
+    /// </summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_set_lm_file", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ps_set_lm_file(PocketSphinxDecoderHandle decoder, string name, string path);
+
+    /// <summary>The named search's language model set (decoder-owned, word ids mapped to the decoder's dictionary), or zero.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_lm", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint ps_get_lm(PocketSphinxDecoderHandle decoder, string name);
+
+    /// <summary>The current search's name (decoder-owned).</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_search")]
+    internal static partial nint ps_get_search(PocketSphinxDecoderHandle decoder);
+
+    /// <summary>Removes and frees a named search.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_unset_search", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ps_unset_search(PocketSphinxDecoderHandle decoder, string name);
+
+    /// <summary>Adds a word and its phones to the decoder's dictionary; with <paramref name="update"/> the searches are rebuilt. The word id, or &lt; 0.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_add_word", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ps_add_word(PocketSphinxDecoderHandle decoder, string word, string phones, int update);
+
+    /// <summary>The word lattice of the last utterance (owned by the search; valid until the next utterance starts), or zero.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_lattice")]
+    internal static partial nint ps_get_lattice(PocketSphinxDecoderHandle decoder);
+
+    /// <summary>
+    /// Best path through <paramref name="lattice"/> under <paramref name="languageModel"/> (its language scores times
+    /// <paramref name="languageWeightRatio"/>); returns the path's last link (lattice-owned), or zero. Rewrites every link's
+    /// path score and predecessor, so a path read earlier from the lattice must be copied first.
+    /// </summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_lattice_bestpath")]
+    internal static partial nint ps_lattice_bestpath(nint lattice, nint languageModel, float languageWeightRatio, float acousticScale);
+
+    /// <summary>A link's word, i.e. its source node's (lattice-owned string).</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_latlink_word")]
+    internal static partial nint ps_latlink_word(nint lattice, nint link);
+
+    /// <summary>A link's last frame; <paramref name="startFrame"/> gets its word's first.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_latlink_times")]
+    internal static partial int ps_latlink_times(nint link, out short startFrame);
+
+    /// <summary>A node's word (lattice-owned string).</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_latnode_word")]
+    internal static partial nint ps_latnode_word(nint lattice, nint node);
+
+    /// <summary>A node's first frame; <paramref name="firstEnd"/> and <paramref name="lastEnd"/> get its earliest and latest end frames.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_latnode_times")]
+    internal static partial int ps_latnode_times(nint node, out short firstEnd, out short lastEnd);
+
+    /// <summary>The link's destination node; <paramref name="source"/> gets its source node.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_latlink_nodes")]
+    internal static partial nint ps_latlink_nodes(nint link, out nint source);
+
+    /// <summary>The link before this one on the best path found last, or zero at the start.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_latlink_pred")]
+    internal static partial nint ps_latlink_pred(nint link);
+
+    /// <summary>The link's posterior (meaningless here) and, in <paramref name="acousticScore"/>, its acoustic score.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_latlink_prob")]
+    internal static partial int ps_latlink_prob(nint lattice, nint link, out int acousticScore);
+
+    /// <summary>The model's id for a word, or <see cref="ngram_unknown_wid"/>'s value if it does not know it.</summary>
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "ngram_wid", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ngram_wid(nint model, string word);
+
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "ngram_unknown_wid")]
+    internal static partial int ngram_unknown_wid(nint model);
+
+    /// <summary>Adds a unigram (weight 1: the uniform probability); returns its id, or -1.</summary>
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "ngram_model_add_word", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ngram_model_add_word(nint model, string word, float weight);
 }

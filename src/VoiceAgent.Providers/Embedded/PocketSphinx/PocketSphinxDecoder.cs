@@ -24,15 +24,18 @@ internal sealed class PocketSphinxDecoder : IDisposable
     private readonly PocketSphinxDecoderHandle _handle;
     private readonly PocketSphinxCepstralMean _cmn;
     private readonly PocketSphinxFrontEndHandle _frontEnd;
+    private readonly PocketSphinxDomainRescorer _domain;
     private readonly List<short> _held = [];
+    private PocketSphinxDomainModel? _refusedModel;
     private bool _restartPending;
     private int _busy;
 
-    private PocketSphinxDecoder(PocketSphinxDecoderHandle handle, PocketSphinxCepstralMean cmn, PocketSphinxFrontEndHandle frontEnd)
+    private PocketSphinxDecoder(PocketSphinxDecoderHandle handle, PocketSphinxCepstralMean cmn, PocketSphinxFrontEndHandle frontEnd, PocketSphinxOptions options)
     {
         _handle = handle;
         _cmn = cmn;
         _frontEnd = frontEnd;
+        _domain = new PocketSphinxDomainRescorer(handle, options);
     }
 
     /// <summary>True between <see cref="StartUtterance"/> and <see cref="EndUtterance"/> or <see cref="Abandon"/>.</summary>
@@ -58,7 +61,7 @@ internal sealed class PocketSphinxDecoder : IDisposable
             {
                 var cmn = PocketSphinxCepstralMean.Attach(NativeMethods.ps_get_feat(handle), options.InitialCepstralMean());
                 frontEnd = PocketSphinxFrontEndHandle.Create(handle);
-                return new PocketSphinxDecoder(handle, cmn, frontEnd);
+                return new PocketSphinxDecoder(handle, cmn, frontEnd, options);
             }
             catch
             {
@@ -73,12 +76,18 @@ internal sealed class PocketSphinxDecoder : IDisposable
     /// Starts an utterance normalised with <paramref name="callMean"/> (the running mean this call's earlier speech left),
     /// or, without one, with the model's default until <see cref="RestartSamples"/> of its own audio can tell the
     /// speaker's mean. Whatever this pooled decoder heard before (another caller's mean, noise estimate) is overwritten.
+    /// <paramref name="domainModel"/> is loaded first if it is not the one loaded (null: the generic search alone).
     /// </summary>
-    public void StartUtterance(PocketSphinxCallMean? callMean = null)
+    public void StartUtterance(PocketSphinxCallMean? callMean = null, PocketSphinxDomainModel? domainModel = null)
     {
         Enter();
         try
         {
+            if (!ReferenceEquals(domainModel, _refusedModel))
+            {
+                UseDomainModelCore(domainModel);
+            }
+
             Begin();
             _held.Clear();
             if (callMean is { } seed)
@@ -124,8 +133,33 @@ internal sealed class PocketSphinxDecoder : IDisposable
         }
     }
 
-    /// <summary>Ends the utterance (the final search passes run here) and returns the final text (empty if none) and its score.</summary>
-    public PocketSphinxHypothesis EndUtterance()
+    /// <summary>
+    /// Loads <paramref name="domainModel"/> now, between utterances (so a turn does not pay for it); throws
+    /// <see cref="InvalidOperationException"/> if PocketSphinx refuses it, and the decoder then runs the generic search alone.
+    /// </summary>
+    public void UseDomainModel(PocketSphinxDomainModel? domainModel)
+    {
+        Enter();
+        try
+        {
+            UseDomainModelCore(domainModel);
+            if (_refusedModel is not null)
+            {
+                throw new InvalidOperationException("PocketSphinx refused the domain model; the generic search runs alone.");
+            }
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>
+    /// Ends the utterance (the final search passes run here) and returns both searches' final hypotheses (empty text if
+    /// none) and the picked one's words with their frames, without silences, sentence marks and fillers, and with the
+    /// alternate-pronunciation suffix ("read(2)") taken off.
+    /// </summary>
+    public (PocketSphinxResult Result, List<(string Word, int StartFrame, int EndFrame)> Words) EndUtterance()
     {
         Enter();
         try
@@ -140,7 +174,18 @@ internal sealed class PocketSphinxDecoder : IDisposable
             // Read before ps_end_utt, whose cmn_live_update decays the sums.
             Mean = _cmn.Current();
             Check(NativeMethods.ps_end_utt(_handle), "ps_end_utt");
-            return Hypothesis();
+
+            // The generic path first: rescoring rewrites the lattice's best path, which the segment iterator follows.
+            var generic = Hypothesis();
+            var words = Words();
+            if (_domain.Rescore() is not { } domain)
+            {
+                return (new PocketSphinxResult(generic, null), words);
+            }
+
+            // Scores of both paths from the same lattice pass, so they differ only in their language model.
+            var result = new PocketSphinxResult(generic with { Score = domain.GenericScore }, domain.Domain);
+            return (result, domain.Domain.Score > domain.GenericScore ? domain.Words : words);
         }
         finally
         {
@@ -148,41 +193,50 @@ internal sealed class PocketSphinxDecoder : IDisposable
         }
     }
 
-    /// <summary>
-    /// The words of the final hypothesis with their frames (call after <see cref="EndUtterance"/>), without silences,
-    /// sentence marks and fillers, and with the alternate-pronunciation suffix ("read(2)") taken off.
-    /// </summary>
-    public List<(string Word, int StartFrame, int EndFrame)> Words()
+    private void UseDomainModelCore(PocketSphinxDomainModel? domainModel)
     {
-        Enter();
         try
         {
-            // Segment frames count on from earlier utterances of the same decoder (checked: a second pass over the same
-            // 1.56 s file gave frames 174..311), so they are made relative to the first segment, the utterance's <s>.
-            var words = new List<(string, int, int)>();
-            int? origin = null;
-            for (var seg = NativeMethods.ps_seg_iter(_handle, out _); seg != nint.Zero; seg = NativeMethods.ps_seg_next(seg))
-            {
-                var word = Marshal.PtrToStringUTF8(NativeMethods.ps_seg_word(seg)) ?? "";
-                NativeMethods.ps_seg_frames(seg, out var start, out var end);
-                origin ??= start;
-                start -= origin.Value;
-                end -= origin.Value;
-                if (word.Length == 0 || word[0] is '<' or '[' || word.StartsWith("++", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                var paren = word.IndexOf('(', StringComparison.Ordinal);
-                words.Add((paren > 0 ? word[..paren] : word, start, end));
-            }
-
-            return words;
+            _domain.Use(domainModel);
+            _refusedModel = null;
         }
-        finally
+        catch (InvalidOperationException)
         {
-            Exit();
+            // Remembered so that every later turn does not try again; the generic search keeps working.
+            _refusedModel = domainModel;
+            _domain.Use(null);
         }
+    }
+
+    /// <summary>The word as the text shows it: null for silences, sentence marks and fillers; "read(2)" becomes "read".</summary>
+    internal static string? SpokenWord(string? word)
+    {
+        if (string.IsNullOrEmpty(word) || word[0] is '<' or '[' || word.StartsWith("++", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var paren = word.IndexOf('(', StringComparison.Ordinal);
+        return paren > 0 ? word[..paren] : word;
+    }
+
+    private List<(string Word, int StartFrame, int EndFrame)> Words()
+    {
+        // Segment frames count on from earlier utterances of the same decoder (checked: a second pass over the same
+        // 1.56 s file gave frames 174..311), so they are made relative to the first segment, the utterance's <s>.
+        var words = new List<(string, int, int)>();
+        int? origin = null;
+        for (var seg = NativeMethods.ps_seg_iter(_handle, out _); seg != nint.Zero; seg = NativeMethods.ps_seg_next(seg))
+        {
+            NativeMethods.ps_seg_frames(seg, out var start, out var end);
+            origin ??= start;
+            if (SpokenWord(Marshal.PtrToStringUTF8(NativeMethods.ps_seg_word(seg))) is { } word)
+            {
+                words.Add((word, start - origin.Value, end - origin.Value));
+            }
+        }
+
+        return words;
     }
 
     /// <summary>Ends an unfinished utterance and drops its result, so the next <see cref="StartUtterance"/> succeeds.</summary>

@@ -80,6 +80,22 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
         decoder.Dispose();
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> on every idle decoder now (while none can be lent); decoders lent out are not
+    /// touched. An exception from <paramref name="action"/> leaves the rest untouched and reaches the caller.
+    /// </summary>
+    public void ForEachIdle(Action<PocketSphinxDecoder> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        lock (_gate)
+        {
+            foreach (var decoder in _idle)
+            {
+                action(decoder);
+            }
+        }
+    }
+
     /// <summary>Takes a decoder back; a faulted or unfinished one, or any after disposal, is freed instead.</summary>
     public void Return(PocketSphinxDecoder decoder)
     {

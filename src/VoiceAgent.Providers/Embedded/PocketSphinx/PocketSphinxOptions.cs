@@ -22,7 +22,7 @@ public sealed class PocketSphinxOptions
     /// <summary>A keyword-spotting list (<c>-kws</c>, one phrase per line with its threshold), instead of the language model.</summary>
     public string? KeywordsPath { get; set; }
 
-    /// <summary>Decoders in the pool, i.e. utterances decoded at once (~91 MiB each with the generic model).</summary>
+    /// <summary>Decoders in the pool, i.e. utterances decoded at once (~91 MiB each with the generic model; a domain model without DomainRescoring adds a second pool of the same size).</summary>
     public int MaxDecoders { get; set; } = Environment.ProcessorCount;
 
     /// <summary>The flat-lexicon second pass (<c>-fwdflat</c>): more accurate, but most of the end-of-utterance cost.</summary>
@@ -44,6 +44,39 @@ public sealed class PocketSphinxOptions
     /// 60 on flite kal's in-domain set (WER 0.050 → 0.067). Read at start-up.
     /// </summary>
     public bool DomainFwdflat { get; set; }
+
+    /// <summary>
+    /// Instead of a second decoder running the domain model over the same audio, the generic decoder searches its own
+    /// word lattice again with the domain model at the end of the turn: half the memory per concurrent turn and no
+    /// second search, but the domain path can only use the words the generic search kept, so in-domain accuracy is
+    /// lower (README, "Embedded ASR accuracy"). Off by default. Read at start-up.
+    /// </summary>
+    public bool DomainRescoring { get; set; }
+
+    /// <summary>
+    /// With <see cref="DomainRescoring"/>: how much the domain model's language scores weigh against the generic model's
+    /// when the lattice is searched again with it (1: the same weight; lower lets the domain path win more often). language scores weigh than the generic model's when the lattice is searched again
+    /// with it (1: the same weight). Above 1 the domain path needs a better language score to win, below 1 less.
+    /// </summary>
+    public float DomainLanguageWeightFactor { get; set; } = 1f;
+
+    /// <summary>Language weight of the first (tree) pass (<c>-lw</c>, PocketSphinx's default 6.5).</summary>
+    public float LanguageWeight { get; set; } = 6.5f;
+
+    /// <summary>Language weight of the flat-lexicon pass (<c>-fwdflatlw</c>, default 8.5).</summary>
+    public float FwdflatLanguageWeight { get; set; } = 8.5f;
+
+    /// <summary>Language weight of the lattice best-path pass (<c>-bestpathlw</c>, default 9.5); the domain rescoring uses it too.</summary>
+    public float BestpathLanguageWeight { get; set; } = 9.5f;
+
+    /// <summary>Word insertion penalty (<c>-wip</c>, default 0.65): lower means fewer, longer words.</summary>
+    public float WordInsertionPenalty { get; set; } = 0.65f;
+
+    /// <summary>
+    /// Further PocketSphinx options by name (e.g. <c>"-beam": "1e-60"</c>), for tuning; an unknown option or bad value
+    /// makes the decoder fail to load, which start-up reports.
+    /// </summary>
+    public Dictionary<string, string> ExtraArguments { get; set; } = [];
 
     /// <summary>Extra phrases for the domain model (whole sentences as people say them; case and punctuation do not matter).</summary>
     public List<string> Phrases { get; set; } = [];
@@ -67,6 +100,11 @@ public sealed class PocketSphinxOptions
         if (GrammarPath is not null && KeywordsPath is not null)
         {
             throw new ArgumentException("Set GrammarPath or KeywordsPath, not both: a decoder runs one search.");
+        }
+
+        if (LanguageWeight <= 0 || FwdflatLanguageWeight <= 0 || BestpathLanguageWeight <= 0 || WordInsertionPenalty <= 0 || DomainLanguageWeightFactor <= 0)
+        {
+            throw new ArgumentException("The language weights, the word insertion penalty and DomainLanguageWeightFactor must be positive.");
         }
 
         if (GrammarPath is null && KeywordsPath is null && string.IsNullOrWhiteSpace(LanguageModelPath))
@@ -93,8 +131,18 @@ public sealed class PocketSphinxOptions
         }
 
         args.AddRange(["-fwdflat", Fwdflat ? "yes" : "no", "-bestpath", Bestpath ? "yes" : "no"]);
+        args.AddRange([
+            "-lw", Number(LanguageWeight), "-fwdflatlw", Number(FwdflatLanguageWeight), "-bestpathlw", Number(BestpathLanguageWeight),
+            "-wip", Number(WordInsertionPenalty)]);
+        foreach (var (name, value) in ExtraArguments)
+        {
+            args.AddRange([name.StartsWith('-') ? name : "-" + name, value]);
+        }
+
         return args;
     }
+
+    private static string Number(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The model's initial cepstral mean (<c>-cmninit</c> in its <c>feat.params</c>), or empty if it names none.</summary>
     internal IReadOnlyList<float> InitialCepstralMean()
@@ -130,6 +178,13 @@ public sealed class PocketSphinxOptions
         Bestpath = Bestpath,
         DomainModel = DomainModel,
         DomainFwdflat = DomainFwdflat,
+        DomainRescoring = DomainRescoring,
+        DomainLanguageWeightFactor = DomainLanguageWeightFactor,
+        LanguageWeight = LanguageWeight,
+        FwdflatLanguageWeight = FwdflatLanguageWeight,
+        BestpathLanguageWeight = BestpathLanguageWeight,
+        WordInsertionPenalty = WordInsertionPenalty,
+        ExtraArguments = new Dictionary<string, string>(ExtraArguments),
         Phrases = [.. Phrases],
         DomainModelDirectory = DomainModelDirectory,
     };

@@ -51,10 +51,21 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
 
     /// <summary>
     /// Makes <paramref name="model"/> the second search of every utterance that starts from now on (null: generic only).
-    /// Utterances already running finish with the search they started with; the old model's decoders are freed as they come back.
     /// </summary>
+    /// <remarks>
+    /// Utterances already running finish with the search they started with; the old model's decoders are freed as they come back.
+    /// With <see cref="PocketSphinxOptions.DomainRescoring"/> there is no second decoder: idle generic decoders load the model
+    /// now (the first one too if none is loaded yet, so a model PocketSphinx refuses fails here, not in a turn), busy ones
+    /// before their next utterance.
+    /// </remarks>
     public void UseDomainModel(PocketSphinxDomainModel? model)
     {
+        if (_options.DomainRescoring)
+        {
+            UseLatticeModel(model);
+            return;
+        }
+
         DomainSearch? next = null;
         if (model is not null)
         {
@@ -81,7 +92,22 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
             next = new DomainSearch(model, pool);
         }
 
-        Interlocked.Exchange(ref _domain, next)?.Pool.Dispose();
+        Interlocked.Exchange(ref _domain, next)?.Pool?.Dispose();
+    }
+
+    private void UseLatticeModel(PocketSphinxDomainModel? model)
+    {
+        if (model is not null)
+        {
+            if (_pool.Created == 0)
+            {
+                _pool.Preload();
+            }
+
+            _pool.ForEachIdle(decoder => decoder.UseDomainModel(model));
+        }
+
+        Volatile.Write(ref _domain, model is null ? null : new DomainSearch(model, null));
     }
 
     /// <summary>Decoders loaded so far (at most <see cref="PocketSphinxOptions.MaxDecoders"/>, unless some faulted).</summary>
@@ -206,7 +232,7 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
     public void Dispose()
     {
         _pool.Dispose();
-        Interlocked.Exchange(ref _domain, null)?.Pool.Dispose();
+        Interlocked.Exchange(ref _domain, null)?.Pool?.Dispose();
     }
 
     /// <summary>What each search heard, for callers comparing them (the accuracy benchmark): <c>generic</c>, and <c>domain</c> with a domain model.</summary>
@@ -256,7 +282,8 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
             try
             {
                 var callMean = options is null ? null : _callMeans.GetValue(options, _ => new StrongBox<PocketSphinxCallMean?>()).Value;
-                return await PocketSphinxUtterance.StartAsync(_pool, domain?.Pool, resampler, callMean, cancellationToken).ConfigureAwait(false);
+                return await PocketSphinxUtterance.StartAsync(
+                    _pool, domain?.Pool, domain?.Pool is null ? domain?.Model : null, resampler, callMean, cancellationToken).ConfigureAwait(false);
             }
             catch (ObjectDisposedException) when (attempt < 3 && !ReferenceEquals(domain, Volatile.Read(ref _domain)))
             {
@@ -278,5 +305,6 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
         return text;
     }
 
-    private sealed record DomainSearch(PocketSphinxDomainModel Model, PocketSphinxDecoderPool Pool);
+    /// <summary>The domain model and, unless the generic decoders rescore their lattices with it, the pool of its own decoders.</summary>
+    private sealed record DomainSearch(PocketSphinxDomainModel Model, PocketSphinxDecoderPool? Pool);
 }

@@ -10,7 +10,9 @@ namespace VoiceAgent.Providers.Embedded.PocketSphinx;
 /// threads. With a domain model, a second decoder (the domain search) hears the same samples on the thread pool,
 /// chained so that its calls stay in order and never overlap: it keeps pace with the generic search on the other core
 /// instead of doubling the time of every chunk, and at the end of the turn both final passes run at once, so the turn
-/// waits for the slower of the two, not their sum. Partials come from the generic search alone and are never held
+/// waits for the slower of the two, not their sum. With <see cref="PocketSphinxOptions.DomainRescoring"/> there is no
+/// second decoder: the generic decoder searches its own lattice again with the domain model at the end of the turn
+/// (see <see cref="PocketSphinxDomainRescorer"/>). Partials come from the generic search alone and are never held
 /// back. Disposal abandons an unfinished utterance (cancellation, error, early break) and gives the decoders back clean.
 /// </remarks>
 internal sealed class PocketSphinxUtterance : IDisposable
@@ -48,14 +50,16 @@ internal sealed class PocketSphinxUtterance : IDisposable
     /// <summary>The final hypothesis' words with their times in the utterance, after <see cref="EndAsync"/>.</summary>
     public IReadOnlyList<WordTimingContent> Words { get; private set; } = [];
 
+    /// <param name="latticeModel">The domain model the generic decoder rescores its lattice with, if any.</param>
     public static async ValueTask<PocketSphinxUtterance> StartAsync(
-        PocketSphinxDecoderPool pool, PocketSphinxDecoderPool? domainPool, IResampler? resampler, PocketSphinxCallMean? callMean, CancellationToken cancellationToken)
+        PocketSphinxDecoderPool pool, PocketSphinxDecoderPool? domainPool, PocketSphinxDomainModel? latticeModel, IResampler? resampler,
+        PocketSphinxCallMean? callMean, CancellationToken cancellationToken)
     {
         var utterance = new PocketSphinxUtterance(pool, domainPool, resampler);
         try
         {
             utterance._decoder = await pool.RentAsync(cancellationToken).ConfigureAwait(false);
-            utterance._decoder.StartUtterance(callMean);
+            utterance._decoder.StartUtterance(callMean, latticeModel);
             if (domainPool is not null)
             {
                 utterance._domain = await domainPool.RentAsync(cancellationToken).ConfigureAwait(false);
@@ -120,15 +124,14 @@ internal sealed class PocketSphinxUtterance : IDisposable
             FeedResampled(wantHypothesis: false);
         }
 
-        Task<(PocketSphinxHypothesis Hypothesis, List<(string Word, int StartFrame, int EndFrame)> Words)>? domainEnd = null;
+        Task<(PocketSphinxResult Result, List<(string Word, int StartFrame, int EndFrame)> Words)>? domainEnd = null;
         if (_domain is { } domain)
         {
             domainEnd = _domainTail.ContinueWith(
                 previous =>
                 {
                     previous.GetAwaiter().GetResult();
-                    var hypothesis = domain.EndUtterance();
-                    return (hypothesis, domain.Words());
+                    return domain.EndUtterance();
                 },
                 CancellationToken.None,
                 TaskContinuationOptions.None,
@@ -136,17 +139,15 @@ internal sealed class PocketSphinxUtterance : IDisposable
             _domainTail = domainEnd;
         }
 
-        var generic = decoder.EndUtterance();
-        var words = decoder.Words();
+        var (result, words) = decoder.EndUtterance();
         Mean = decoder.Mean;
-        PocketSphinxHypothesis? domainHypothesis = null;
         if (domainEnd is not null)
         {
             try
             {
-                var (hypothesis, domainWords) = await domainEnd.ConfigureAwait(false);
-                domainHypothesis = hypothesis;
-                if (hypothesis.Score > generic.Score)
+                var (domainResult, domainWords) = await domainEnd.ConfigureAwait(false);
+                result = new PocketSphinxResult(result.Generic, domainResult.Generic);
+                if (domainResult.Generic.Score > result.Generic.Score)
                 {
                     words = domainWords;
                 }
@@ -157,7 +158,7 @@ internal sealed class PocketSphinxUtterance : IDisposable
             }
         }
 
-        Result = new PocketSphinxResult(generic, domainHypothesis);
+        Result = result;
 
         // Clamped to the audio fed: the search may count a frame or two of padding at the end.
         var duration = Duration;
