@@ -51,7 +51,12 @@ public sealed class CallAdmissionTests
             // The admitted call is still served while others are turned away.
             await first.StreamAsync("admitted", Question, pace: false);
             await first.WaitForAsync("turn_end");
-            first.All.ShouldContain(r => r.Binary != null && r.Binary.Length > 0, first.Describe());
+            lock (first.All)
+            {
+                // The receive loop appends under this lock.
+                first.All.ShouldContain(r => r.Binary != null && r.Binary.Length > 0, first.Describe());
+            }
+
             first.Socket.State.ShouldBe(WebSocketState.Open);
         }
         finally
