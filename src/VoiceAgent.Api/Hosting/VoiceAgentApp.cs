@@ -43,6 +43,10 @@ public static partial class VoiceAgentApp
         services.AddSingleton(sp => new AuthMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton(sp => new PipelineMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddTelemetry(config);
+        services.AddOptions<CapacityOptions>().Bind(config.GetSection("VoiceAgent:Capacity"))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        services.AddSingleton<SchedulingLagMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<SchedulingLagMonitor>());
         services.AddSingleton<SessionSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionSupervisor>());
         services.AddTurnDetectors();

@@ -41,7 +41,7 @@ public static class RecordedQuestionSockets
 
     private static async Task HandleAsync(HttpContext context, RecordedQuestionServices services, SessionSupervisor supervisor, Func<WebSocket, SessionLease, RecordedQuestionServices, string, RecordedConnection> connect)
     {
-        if (await WebSocketAdmission.AcceptAsync(context, "recorded") is not { } admitted)
+        if (await WebSocketAdmission.AcceptAsync(context, "recorded", liveCall: false) is not { } admitted)
         {
             return;
         }

@@ -174,7 +174,7 @@ public static partial class TelephonyEndpoints
             return;
         }
 
-        if (await WebSocketAdmission.AcceptAsync(context, "phone") is not { } admitted)
+        if (await WebSocketAdmission.AcceptAsync(context, "phone", liveCall: true) is not { } admitted)
         {
             return;
         }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace VoiceAgent.Api.VoiceCall;
@@ -13,22 +14,20 @@ public static class ClientFrameParser
     /// <summary>Longest audio in one frame: 1 s of 16 kHz PCM16.</summary>
     public const int MaxAudioBytes = 32_000;
 
-    private static readonly JsonReaderOptions Reader = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
+    private static readonly int MaxBase64Chars = Base64.GetMaxEncodedToUtf8Length(MaxAudioBytes) + 4;
 
-    public static bool TryParse(ReadOnlySpan<byte> json, out ClientFrame? frame, out ClientFrameError? error)
+    private static readonly JsonDocumentOptions Document = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
+
+    /// <param name="json">The frame as received; read in place (no copy) and not kept after the call.</param>
+    public static bool TryParse(ReadOnlyMemory<byte> json, out ClientFrame? frame, out ClientFrameError? error)
     {
         frame = null;
         error = null;
         JsonDocument doc;
         try
         {
-            var reader = new Utf8JsonReader(json, Reader);
-            doc = JsonDocument.ParseValue(ref reader);
-            if (!AtEnd(ref reader, doc))
-            {
-                error = new(400, "Malformed JSON: something follows the JSON object.");
-                return false;
-            }
+            // Parse (not ParseValue) reads the caller's bytes in place with pooled metadata, and refuses anything after the object.
+            doc = JsonDocument.Parse(json, Document);
         }
         catch (JsonException ex)
         {
@@ -49,24 +48,6 @@ public static class ClientFrameParser
                 return false;
             }
         }
-    }
-
-    /// <summary>ParseValue reads one value and stops; a frame is that value alone, so anything after it is malformed.</summary>
-    private static bool AtEnd(ref Utf8JsonReader reader, JsonDocument doc)
-    {
-        try
-        {
-            if (!reader.Read())
-            {
-                return true;
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        doc.Dispose();
-        return false;
     }
 
     private static bool TryRead(JsonElement root, out ClientFrame? frame, out ClientFrameError? error)
@@ -148,11 +129,28 @@ public static class ClientFrameParser
 
     private static bool TryDecode(JsonElement audioJson, out byte[]? audio, out ClientFrameError? error)
     {
+        // The raw UTF-8 of the string (quotes included) straight from the frame: plain base64 needs no escapes, so the
+        // audio is decoded from the bytes received, with no intermediate string (~1.7 KB per 20 ms frame, every frame of
+        // every call). Anything else (escapes, whitespace, oversize, bad base64) takes the string path, which decides
+        // exactly as before.
+        var base64 = JsonMarshal.GetRawUtf8Value(audioJson)[1..^1];
+        if (base64.Length <= MaxBase64Chars && !base64.Contains((byte)'\\'))
+        {
+            var buffer = new byte[DecodedLength(base64)];
+            if (Base64.DecodeFromUtf8(base64, buffer, out var consumed, out var written) == OperationStatus.Done && consumed == base64.Length)
+            {
+                return Accept(buffer, written, out audio, out error);
+            }
+        }
+
+        return TryDecodeText(audioJson.GetString()!, out audio, out error);
+    }
+
+    private static bool TryDecodeText(string text, out byte[]? audio, out ClientFrameError? error)
+    {
         audio = null;
         error = null;
-        var text = audioJson.GetString()!;
-        var maxChars = Base64.GetMaxEncodedToUtf8Length(MaxAudioBytes) + 4;
-        if (text.Length > maxChars)
+        if (text.Length > MaxBase64Chars)
         {
             error = new(413, $"Audio frames may hold at most 1 s ({MaxAudioBytes} bytes of PCM16 at 16 kHz); this one is {text.Length} base64 characters.");
             return false;
@@ -165,14 +163,28 @@ public static class ClientFrameParser
             return false;
         }
 
-        if (CheckPcm(written) is { } bad)
+        return Accept(buffer, written, out audio, out error);
+    }
+
+    private static bool Accept(byte[] buffer, int written, out byte[]? audio, out ClientFrameError? error)
+    {
+        audio = null;
+        error = CheckPcm(written);
+        if (error is not null)
         {
-            error = bad;
             return false;
         }
 
         audio = written == buffer.Length ? buffer : buffer.AsSpan(0, written).ToArray();
         return true;
+    }
+
+    /// <summary>The exact decoded size of well-formed padded base64 (so the array needs no trimming copy); malformed input fails the decode anyway.</summary>
+    private static int DecodedLength(ReadOnlySpan<byte> base64)
+    {
+        var max = Base64.GetMaxDecodedFromUtf8Length(base64.Length);
+        var padding = base64.Length >= 2 && base64[^1] == '=' ? (base64[^2] == '=' ? 2 : 1) : 0;
+        return Math.Max(0, max - padding);
     }
 
     private static bool TryString(JsonElement obj, string name, out string? value, out ClientFrameError? error)

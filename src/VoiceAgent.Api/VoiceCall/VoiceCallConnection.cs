@@ -100,7 +100,7 @@ public sealed partial class VoiceCallConnection(
 
     private async Task OnTextAsync(ReadOnlyMemory<byte> json, CancellationToken ct)
     {
-        if (!ClientFrameParser.TryParse(json.Span, out var frame, out var error))
+        if (!ClientFrameParser.TryParse(json, out var frame, out var error))
         {
             metrics.Error("bad_frame");
             _out.TrySend(ServerFrames.Error(error!.Code, error.Message));

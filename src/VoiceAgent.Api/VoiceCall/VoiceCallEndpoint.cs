@@ -24,7 +24,7 @@ public static partial class VoiceCallEndpoint
         TimeProvider time,
         ILoggerFactory loggers)
     {
-        if (await WebSocketAdmission.AcceptAsync(context, "call") is not { } admitted)
+        if (await WebSocketAdmission.AcceptAsync(context, "call", liveCall: true) is not { } admitted)
         {
             return;
         }

@@ -19,6 +19,8 @@ public sealed class PipelineMetrics
     private readonly Counter<long> _bytesIn;
     private readonly Counter<long> _bytesOut;
     private readonly Counter<long> _interruptions;
+    private readonly Counter<long> _refused;
+    private readonly Histogram<double> _schedulingLag;
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The meter belongs to the IMeterFactory, which disposes it with the host.")]
     public PipelineMetrics(IMeterFactory meterFactory)
@@ -36,6 +38,8 @@ public sealed class PipelineMetrics
         _interruptions = meter.CreateCounter<long>(
             "voiceagent.interruptions",
             description: "Speech over the agent, by outcome: confirmed (the reply was interrupted), backchannel (ignored, the reply resumed), resumed (undecided at the false-interruption timeout, the reply resumed)");
+        _refused = meter.CreateCounter<long>("voiceagent.sessions.refused", description: "Sessions refused at admission, by kind and reason (calls: MaxCalls reached; sessions: MaxSessions reached; overloaded: scheduling lag over its limit)");
+        _schedulingLag = meter.CreateHistogram<double>("voiceagent.scheduling.lag", "ms", "How late a 100 ms timer callback ran on the thread pool (CPU or thread-pool saturation)");
     }
 
     public void SessionStarted(string kind)
@@ -57,6 +61,11 @@ public sealed class PipelineMetrics
     public void BytesIn(string transport, long bytes) => _bytesIn.Add(bytes, new KeyValuePair<string, object?>("transport", transport));
 
     public void BytesOut(string transport, long bytes) => _bytesOut.Add(bytes, new KeyValuePair<string, object?>("transport", transport));
+
+    public void SessionRefused(string kind, string reason) =>
+        _refused.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("reason", reason));
+
+    public void SchedulingLag(double milliseconds) => _schedulingLag.Record(milliseconds);
 
     /// <summary>What speech over the agent turned out to be: one of the <see cref="InterruptionPolicy"/> outcomes.</summary>
     public void Interruption(string outcome) => _interruptions.Add(1, new KeyValuePair<string, object?>("outcome", outcome));

@@ -11,16 +11,20 @@ public sealed class SessionLease : IDisposable
     private readonly CancellationTokenSource _aborted = new();
     private int _released;
 
-    internal SessionLease(long id, string kind, Action<SessionLease> release)
+    internal SessionLease(long id, string kind, bool liveCall, Action<SessionLease> release)
     {
         Id = id;
         Kind = kind;
+        LiveCall = liveCall;
         _release = release;
     }
 
     public long Id { get; }
 
     public string Kind { get; }
+
+    /// <summary>A browser voice call or a phone stream: counts against <see cref="CapacityOptions.MaxCalls"/>.</summary>
+    public bool LiveCall { get; }
 
     public CancellationToken Draining => _draining.Token;
 

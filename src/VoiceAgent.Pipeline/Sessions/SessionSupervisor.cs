@@ -5,15 +5,21 @@ using Microsoft.Extensions.Options;
 namespace VoiceAgent.Pipeline.Sessions;
 
 /// <summary>
-/// Admits sessions up to a limit, tracks and counts them (the session metrics of every transport are recorded here),
-/// and on shutdown drains them: in-flight replies may finish until the drain deadline, then everything left is cancelled.
+/// Admission for every transport (browser calls, phone streams, streaming replies, recorded sockets): admits sessions up
+/// to the limits (all sessions, live calls, measured scheduling lag), tracks and counts them (the session metrics of every
+/// transport are recorded here), and on shutdown drains them: in-flight replies may finish until the drain deadline,
+/// then everything left is cancelled.
 /// </summary>
 public sealed partial class SessionSupervisor(
     IOptions<SessionSupervisorOptions> options,
     ILogger<SessionSupervisor> logger,
     TimeProvider? time = null,
-    PipelineMetrics? metrics = null) : IHostedLifecycleService
+    PipelineMetrics? metrics = null,
+    IOptions<CapacityOptions>? capacity = null,
+    SchedulingLagMonitor? lag = null) : IHostedLifecycleService
 {
+    private readonly CapacityOptions _capacity = capacity?.Value ?? new CapacityOptions();
+
     private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(2);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -23,6 +29,7 @@ public sealed partial class SessionSupervisor(
     private readonly Dictionary<long, SessionLease> _sessions = [];
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextId;
+    private int _calls;
     private bool _stopping;
 
     public int ActiveSessions
@@ -49,34 +56,64 @@ public sealed partial class SessionSupervisor(
         }
     }
 
-    /// <summary>Admits one session, or returns false when at capacity or shutting down.</summary>
-    public bool TryAdmit(string kind, out SessionLease? lease)
+    /// <summary>Admits one session that is not a live call, or returns false when at capacity or shutting down.</summary>
+    public bool TryAdmit(string kind, out SessionLease? lease) => Admit(kind, liveCall: false, out lease) == AdmissionDecision.Admitted;
+
+    /// <summary>
+    /// Admits one session, or says why not. A <paramref name="liveCall"/> (a browser voice call, a phone stream) also counts
+    /// against <see cref="CapacityOptions.MaxCalls"/>; every kind is refused while the measured scheduling lag is over its limit.
+    /// </summary>
+    public AdmissionDecision Admit(string kind, bool liveCall, out SessionLease? lease)
     {
+        lease = null;
+        // Read outside the gate: the median sorts a small window, and a sample more or less does not change the decision.
+        var lagMs = lag?.MedianLagMs ?? 0;
+        AdmissionDecision decision;
         lock (_gate)
         {
-            if (_stopping || _sessions.Count >= options.Value.MaxSessions)
+            decision = _stopping ? AdmissionDecision.ShuttingDown
+                : _sessions.Count >= options.Value.MaxSessions ? AdmissionDecision.AtSessionLimit
+                : liveCall && _capacity.MaxCalls > 0 && _calls >= _capacity.MaxCalls ? AdmissionDecision.AtCallLimit
+                : _capacity.MaxSchedulingLagMs > 0 && lagMs > _capacity.MaxSchedulingLagMs ? AdmissionDecision.Overloaded
+                : AdmissionDecision.Admitted;
+            if (decision == AdmissionDecision.Admitted)
             {
-                lease = null;
-            }
-            else
-            {
-                lease = new SessionLease(++_nextId, kind, Release);
+                lease = new SessionLease(++_nextId, kind, liveCall, Release);
                 _sessions.Add(lease.Id, lease);
+                _calls += liveCall ? 1 : 0;
             }
         }
 
-        if (lease is null)
+        switch (decision)
         {
-            if (!IsStopping)
-            {
-                LogAtCapacity(logger, kind, options.Value.MaxSessions);
-            }
-
-            return false;
+            case AdmissionDecision.Admitted:
+                metrics?.SessionStarted(kind);
+                break;
+            case AdmissionDecision.AtSessionLimit:
+                LogAtCapacity(logger, kind, "sessions", options.Value.MaxSessions);
+                metrics?.SessionRefused(kind, "sessions");
+                break;
+            case AdmissionDecision.AtCallLimit:
+                LogAtCapacity(logger, kind, "live calls", _capacity.MaxCalls);
+                metrics?.SessionRefused(kind, "calls");
+                break;
+            case AdmissionDecision.Overloaded:
+                LogOverloaded(logger, kind, lagMs, _capacity.MaxSchedulingLagMs);
+                metrics?.SessionRefused(kind, "overloaded");
+                break;
         }
 
-        metrics?.SessionStarted(kind);
-        return true;
+        return decision;
+    }
+
+    /// <summary>Open sessions and calls, the measured lag and the limits, for <c>/health</c>.</summary>
+    public CapacitySnapshot Capacity()
+    {
+        var lagMs = lag?.MedianLagMs ?? 0;
+        lock (_gate)
+        {
+            return new CapacitySnapshot(_sessions.Count, options.Value.MaxSessions, _calls, _capacity.MaxCalls, lagMs, _capacity.MaxSchedulingLagMs);
+        }
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -168,6 +205,7 @@ public sealed partial class SessionSupervisor(
         lock (_gate)
         {
             removed = _sessions.Remove(lease.Id);
+            _calls -= removed && lease.LiveCall ? 1 : 0;
         }
 
         if (removed)
@@ -176,8 +214,11 @@ public sealed partial class SessionSupervisor(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a {Kind} session: at the limit of {Max} sessions")]
-    private static partial void LogAtCapacity(ILogger logger, string kind, int max);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a {Kind} session: at the limit of {Max} {Limit}")]
+    private static partial void LogAtCapacity(ILogger logger, string kind, string limit, int max);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a {Kind} session: scheduling lag {LagMs:F1} ms is over the limit of {MaxLagMs} ms")]
+    private static partial void LogOverloaded(ILogger logger, string kind, double lagMs, double maxLagMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down: draining {Count} sessions for up to {Seconds} s")]
     private static partial void LogDraining(ILogger logger, int count, double seconds);

@@ -68,9 +68,11 @@ public sealed class VadStage(
     }
 
     /// <summary>Frames the chunk and runs detector and endpointer on each frame; returns what the turn boundaries produce.</summary>
+    /// <remarks>The list is the call's own, reused for every chunk (most chunks produce nothing): the caller writes it out before the next chunk.</remarks>
     private List<Frame> Process(CallAudio call, InputAudioFrame audio)
     {
-        var produced = new List<Frame>();
+        var produced = call.Produced;
+        produced.Clear();
         call.Framer.Append(call.Converter.Convert(audio.Audio));
         while (call.Framer.TryReadFrame(out var pcm))
         {
@@ -144,6 +146,8 @@ public sealed class VadStage(
         public InputConverter Converter { get; } = converter;
 
         public SpeechEndGate EndGate { get; } = new();
+
+        public List<Frame> Produced { get; } = [];
 
         public TurnId Turn { get; set; } = TurnId.None;
 

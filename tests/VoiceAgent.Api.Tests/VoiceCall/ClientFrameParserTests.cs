@@ -34,6 +34,25 @@ public class ClientFrameParserTests
         error.Message.ShouldContain(message);
     }
 
+    [Theory]
+    [InlineData("AAABAA==")] // the fast path: decoded from the frame's own bytes
+    [InlineData("AAA\\u0042AA==")] // a JSON escape inside the base64: unescaped first
+    [InlineData("AAAB AA==")] // whitespace, which the base64 decoder has always skipped
+    [InlineData("AAABAA\\u003d\\u003d")] // escaped padding
+    public void Every_spelling_of_the_same_audio_decodes_to_the_same_samples(string audio)
+    {
+        ClientFrameParser.TryParse(Encoding.UTF8.GetBytes($"{{\"audio\":\"{audio}\"}}"), out var frame, out var error).ShouldBeTrue(error?.Message);
+        frame!.Audio.ShouldBe(new byte[] { 0, 0, 1, 0 });
+    }
+
+    [Fact]
+    public void Oversize_audio_is_refused_413_whatever_its_spelling()
+    {
+        var tooLong = new string('A', 42_672 + 4);
+        ClientFrameParser.TryParse(Encoding.UTF8.GetBytes($"{{\"audio\":\"{tooLong}\"}}"), out _, out var error).ShouldBeFalse();
+        error!.Code.ShouldBe(413);
+    }
+
     [Fact]
     public void Deep_nesting_is_refused_not_crashed_on()
     {
