@@ -29,7 +29,7 @@ public sealed class PocketSphinxDecoderPoolTests
         pool.Created.ShouldBe(2);
         fresh.StartUtterance();
         fresh.Process(speech, wantHypothesis: false);
-        var heard = fresh.EndUtterance();
+        var heard = fresh.EndUtterance().Result.Picked;
         heard.Text.Split(' ').ShouldContain("music", $"heard \"{heard.Text}\"");
 
         // A decoder that finished cleanly is kept warm for the next utterance.
