@@ -68,6 +68,13 @@ if (args is ["vad-probe", ..])
     return;
 }
 
+// Whether the VAD ends a question's turn in continuous noise (Silero, gate on and off), in process: ... -- noise-end-probe [part] [draws]
+if (args is ["noise-end-probe", ..])
+{
+    Environment.ExitCode = await VoiceAgent.Benchmarks.TurnTaking.NoiseEndProbe.RunAsync(args);
+    return;
+}
+
 // How the interruption rule reads the recogniser's transcripts of backchannels: ... -- backchannel-words FILE (see bench/backchannel-asr.sh)
 if (args is ["backchannel-words", ..])
 {
