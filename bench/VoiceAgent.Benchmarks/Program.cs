@@ -75,6 +75,13 @@ if (args is ["noise-end-probe", ..])
     return;
 }
 
+// The acoustic shape (bright windows, level spread) of backchannels against short interruptions, in process: ... -- hum-probe [part]
+if (args is ["hum-probe", ..])
+{
+    Environment.ExitCode = await VoiceAgent.Benchmarks.TurnTaking.HumProbe.RunAsync(args);
+    return;
+}
+
 // How the interruption rule reads the recogniser's transcripts of backchannels: ... -- backchannel-words FILE (see bench/backchannel-asr.sh)
 if (args is ["backchannel-words", ..])
 {
