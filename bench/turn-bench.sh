@@ -6,6 +6,7 @@
 #   CONFIGS=$'webrtc|--VoiceAgent:Vad:Provider=WebRtc\nsilero-td|--VoiceAgent:Vad:Provider=Silero --VoiceAgent:X:Y=Z' bench/turn-bench.sh
 # Each line of CONFIGS is "name|settings passed to the service" (any --VoiceAgent:... keys). PARALLEL calls at a time (3).
 # ONLY=pause,question runs only those categories (pause, question, noise, snr, backchannel, interruption) for a quick look.
+# PART=tune runs one part of the sets (tune, heldout, fresh, unseen); all of them by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -31,7 +32,7 @@ while IFS='|' read -r name settings; do
   PID=$!
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
   echo "## $name: $settings"
-  timeout 900 dotnet "$BENCH" turn-taking --url "ws://127.0.0.1:$PORT/chat/voice_call" --name "$name" --parallel "$PARALLEL" --table "$TABLE" ${ONLY:+--only "$ONLY"} || echo "(turn-taking for $name exited $?)"
+  timeout 1500 dotnet "$BENCH" turn-taking --url "ws://127.0.0.1:$PORT/chat/voice_call" --name "$name" --parallel "$PARALLEL" --table "$TABLE" ${ONLY:+--only "$ONLY"} ${PART:+--part "$PART"} || echo "(turn-taking for $name exited $?)"
   kill $PID; wait $PID 2>/dev/null || true; PID=
 done <<< "$CONFIGS"
 

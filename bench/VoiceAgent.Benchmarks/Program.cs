@@ -75,6 +75,20 @@ if (args is ["vad-probe", ..])
     return;
 }
 
+// Whether the VAD ends a question's turn in continuous noise (Silero, gate on and off), in process: ... -- noise-end-probe [part] [draws]
+if (args is ["noise-end-probe", ..])
+{
+    Environment.ExitCode = await VoiceAgent.Benchmarks.TurnTaking.NoiseEndProbe.RunAsync(args);
+    return;
+}
+
+// The acoustic shape (bright windows, level spread) of backchannels against short interruptions, in process: ... -- hum-probe [part]
+if (args is ["hum-probe", ..])
+{
+    Environment.ExitCode = await VoiceAgent.Benchmarks.TurnTaking.HumProbe.RunAsync(args);
+    return;
+}
+
 // How the interruption rule reads the recogniser's transcripts of backchannels: ... -- backchannel-words FILE (see bench/backchannel-asr.sh)
 if (args is ["backchannel-words", ..])
 {

@@ -57,6 +57,15 @@ public static class TurnCases
 
         var first = call.Events.FirstOrDefault(e => e.Type == "audio" && e.At > end);
         var heard = call.Events.LastOrDefault(e => e.Type == "asr" && e.Final)?.Msg;
+        if (first is null)
+        {
+            // Why no answer: how many partials the recogniser sent after the question, and its last words with their time.
+            var partials = call.Events.Where(e => e.Type == "asr" && !e.Final).ToList();
+            var after = partials.Count(e => e.At > end);
+            var last = partials.LastOrDefault();
+            heard = last is null ? "no partials" : $"{partials.Count} partials ({after} after the question), last \"{last.Msg}\" at {Ms(end, last.At):F0} ms";
+        }
+
         return new CaseResult($"snr{snrDb}", part, label, Heard: true, Hit: first is null, Ms: first is null ? null : Ms(end, first.At), Detail: heard);
     }
 

@@ -64,7 +64,7 @@ public sealed class ConversationPipelineFactory(
 #pragma warning restore CA2000
         StageLink[] stages =
         [
-            new("vad", new VadStage(vad, resamplers, o.Vad, turns, timeline, detector, interruptions).RunAsync, AudioInCapacity),
+            new("vad", new VadStage(vad, resamplers, o.Vad, turns, timeline, detector, interruptions, _time).RunAsync, AudioInCapacity),
             new("asr", new AsrStage(asr, timeline, new SpeechToTextOptions { SpeechSampleRate = VadStage.SampleRate }, loggers.CreateLogger<AsrStage>(), transcript).RunAsync, SpeechCapacity),
             new("llm", new LlmStage(llm, turns, timeline, o.Llm, conversation, loggers.CreateLogger<LlmStage>(), Tools(speaks: true)).RunAsync, TextCapacity),
             .. SpeechStages(turns, timeline, speech),

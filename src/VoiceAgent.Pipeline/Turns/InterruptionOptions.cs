@@ -16,6 +16,15 @@ public sealed class InterruptionOptions
     /// <summary>Where the recogniser gives partials, it must also hear this many real words (backchannels and "um" do not count); 0 for none.</summary>
     public int MinInterruptionWords { get; set; } = 1;
 
+    /// <summary>
+    /// An overlap whose words hold a single real word interrupts only if its speech lasted at most this long, and only
+    /// once its final transcript is in (the whole speech time known). One word ("stop", "wait", "sorry") takes about half a
+    /// second to say; a hum the recogniser spelled as one word ("mm hmm" heard as "add an m") lasts about a second
+    /// (bench/results/hum-probe-run1.txt: flite's "mm hmm" 1.1 s, "hmm" 0.9-1.0 s, one-word interruptions 0.2-0.6 s).
+    /// Two real words interrupt as before, on a partial. 0: a lone word always counts, on a partial too.
+    /// </summary>
+    public int LoneWordMaxMs { get; set; } = 800;
+
     /// <summary>With no interruption confirmed this long after the pause, the agent's reply resumes where it stopped.</summary>
     public int FalseInterruptionTimeoutMs { get; set; } = 1500;
 
@@ -28,9 +37,9 @@ public sealed class InterruptionOptions
 
     public void Validate()
     {
-        if (MinInterruptionMs < 0 || MinInterruptionWords < 0 || FalseInterruptionTimeoutMs < 100 || PlaybackLeadMs < 0)
+        if (MinInterruptionMs < 0 || MinInterruptionWords < 0 || FalseInterruptionTimeoutMs < 100 || PlaybackLeadMs < 0 || LoneWordMaxMs < 0)
         {
-            throw new ArgumentException("VoiceAgent:Pipeline:Interruptions: MinInterruptionMs, MinInterruptionWords and PlaybackLeadMs must be >= 0, FalseInterruptionTimeoutMs >= 100.");
+            throw new ArgumentException("VoiceAgent:Pipeline:Interruptions: MinInterruptionMs, MinInterruptionWords, LoneWordMaxMs and PlaybackLeadMs must be >= 0, FalseInterruptionTimeoutMs >= 100.");
         }
     }
 }

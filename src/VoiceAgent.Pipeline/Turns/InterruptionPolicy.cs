@@ -143,7 +143,14 @@ public sealed partial class InterruptionPolicy : IDisposable
         }
 
         // For a partial, words are its stable part (UtteranceText.StablePart); the final settles every word.
-        return UtteranceText.RealWords(words) >= _options.MinInterruptionWords;
+        var real = UtteranceText.RealWords(words);
+        if (real < _options.MinInterruptionWords)
+        {
+            return false;
+        }
+
+        // A lone word waits for the final, which brings the whole speech time: a word is short, a hum spelled as one is not.
+        return real > 1 || _options.LoneWordMaxMs == 0 || (final && speech <= TimeSpan.FromMilliseconds(_options.LoneWordMaxMs));
     }
 
     private void OnTranscript(TranscriptSnapshot snapshot)

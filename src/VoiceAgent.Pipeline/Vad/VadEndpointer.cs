@@ -71,6 +71,16 @@ public sealed class VadEndpointer
         return InSpeech ? InTurn(isSpeech, endSilence is { } e ? Frames((int)e.TotalMilliseconds) : _endSilenceFrames) : Idle(frame, isSpeech, agentActive);
     }
 
+    /// <summary>
+    /// Ends the turn now, as <see cref="EndpointerEvent.SpeechEnded"/> would after enough silence, when the silence was
+    /// not heard as frames (the input stopped arriving); <see cref="SilenceRunMs"/> keeps the silence heard before.
+    /// </summary>
+    public void EndTurn()
+    {
+        InSpeech = false;
+        _pendingLength = 0;
+    }
+
     public void Reset()
     {
         InSpeech = false;

@@ -31,8 +31,25 @@ public sealed class VadEndpointerOptions
     /// <summary>The wait after words that leave the sentence open ("and", "for", "um", "my number is", digits).</summary>
     public int MaxEndSilenceMs { get; set; } = 2000;
 
+    /// <summary>
+    /// The <c>Transcript</c> detector's wait when the words say nothing either way: no partial yet, a stale one, or words
+    /// that neither leave the sentence open nor complete it (often a recogniser's garble of a sentence it could not hear
+    /// well: "the order number is" came out as "preordered on bread"). Longer than <see cref="EndSilenceMs"/> so a
+    /// thinking pause (0.8 s) inside such a sentence does not end it; used between <see cref="EndSilenceMs"/> and
+    /// <see cref="MaxEndSilenceMs"/> whatever is configured.
+    /// </summary>
+    public int UncertainEndSilenceMs { get; set; } = 1000;
+
     /// <summary>A partial published more than this before the user's last speech misses words: it changes nothing (the wait is <see cref="EndSilenceMs"/>).</summary>
     public int PartialMaxLagMs { get; set; } = 300;
+
+    /// <summary>
+    /// Inside a turn, input audio this late by the wall clock (beyond the end of the audio received so far) counts as
+    /// silence: a client that stops sending after speaking, instead of streaming its microphone's silence, still has its
+    /// turn ended after the turn detector's wait, measured from the end of its audio. Lateness under this (network jitter)
+    /// counts for nothing. Nothing is added to the audio itself. 0 turns it off (only audio received ends a turn).
+    /// </summary>
+    public int MissingAudioMs { get; set; } = 300;
 
     /// <summary>End turns on energy as well as on the detector, cutting the detector's ~90 ms hangover (see <see cref="SpeechEndGate"/>).</summary>
     public bool EnergyEndGate { get; set; } = true;
@@ -49,9 +66,9 @@ public sealed class VadEndpointerOptions
             throw new ArgumentException("VoiceAgent:Vad: MinSpeechMs, EndSilenceMs and BargeInMs must be at least one frame; PreRollMs 0..2000.");
         }
 
-        if (MinEndSilenceMs < FrameMs || MinEndSilenceMs > EndSilenceMs || MaxEndSilenceMs < EndSilenceMs || MaxEndSilenceMs > 10_000 || PartialMaxLagMs < 0)
+        if (MinEndSilenceMs < FrameMs || MinEndSilenceMs > EndSilenceMs || MaxEndSilenceMs < EndSilenceMs || MaxEndSilenceMs > 10_000 || PartialMaxLagMs < 0 || UncertainEndSilenceMs < 0 || MissingAudioMs < 0)
         {
-            throw new ArgumentException("VoiceAgent:Pipeline:Vad: need FrameMs <= MinEndSilenceMs <= EndSilenceMs <= MaxEndSilenceMs <= 10000, and PartialMaxLagMs >= 0.");
+            throw new ArgumentException("VoiceAgent:Pipeline:Vad: need FrameMs <= MinEndSilenceMs <= EndSilenceMs <= MaxEndSilenceMs <= 10000, and PartialMaxLagMs, UncertainEndSilenceMs, MissingAudioMs >= 0.");
         }
 
         if (string.IsNullOrWhiteSpace(TurnDetector))

@@ -14,6 +14,7 @@ namespace VoiceAgent.Pipeline.Vad;
 /// </summary>
 /// <param name="turnDetector">This call's detector, disposed by the stage; null waits <c>EndSilenceMs</c> every time.</param>
 /// <param name="interruptions">This call's policy; null (or disabled) interrupts after <c>BargeInMs</c> of speech.</param>
+/// <param name="time">The wall clock that finds input audio missing (<c>MissingAudioMs</c>).</param>
 public sealed class VadStage(
     IVoiceActivityDetectorFactory detectors,
     IResamplerFactory resamplers,
@@ -21,8 +22,11 @@ public sealed class VadStage(
     TurnManager turns,
     TurnTimeline timeline,
     ITurnDetector? turnDetector = null,
-    InterruptionPolicy? interruptions = null)
+    InterruptionPolicy? interruptions = null,
+    TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public const int SampleRate = 16_000;
 
     private readonly AudioFormat _format = AudioFormat.Pcm16Mono16k;
@@ -36,14 +40,63 @@ public sealed class VadStage(
         using var converter = new InputConverter(resamplers, SampleRate);
         using var turnEnds = turnDetector;
         var call = new CallAudio(detector, new VadEndpointer(options, frameBytes, detector.FrameMs), new AudioFramer(frameBytes), converter);
-        await FrameLoop.RunAsync(input, output, frame => HandleAsync(frame, call, output, cancellationToken), cancellationToken);
+        var reader = new MissingAudioReader(input, () => CheckDue(call), _time);
+        await FrameLoop.RunAsync(reader, output, frame => HandleAsync(frame, call, output, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Inside a turn, when to look again for missing input audio (null: not in a turn, or the check is off).</summary>
+    private TimeSpan? CheckDue(CallAudio call)
+    {
+        if (options.MissingAudioMs == 0 || !call.Endpointer.InSpeech)
+        {
+            return null;
+        }
+
+        var late = call.Late(_time);
+        var grace = TimeSpan.FromMilliseconds(options.MissingAudioMs);
+
+        // Once audio is missing, look every frame: a partial arriving meanwhile may change the detector's wait.
+        return late < grace ? grace - late : TimeSpan.FromMilliseconds(call.Detector.FrameMs);
+    }
+
+    /// <summary>
+    /// The input stopped arriving inside a turn: the audio missing since the end of what was received counts as silence
+    /// after the silence already heard, and the turn ends once that reaches the detector's wait, as if it had been sent.
+    /// </summary>
+    private UserSpeechEndedFrame? MissingAudio(CallAudio call)
+    {
+        var late = call.Late(_time);
+        if (!call.Endpointer.InSpeech || late < TimeSpan.FromMilliseconds(options.MissingAudioMs))
+        {
+            return null;
+        }
+
+        var silence = TimeSpan.FromMilliseconds(call.Endpointer.SilenceRunMs) + late;
+        var wait = turnDetector?.EndSilence(silence) ?? TimeSpan.FromMilliseconds(options.EndSilenceMs);
+        if (silence < wait)
+        {
+            return null;
+        }
+
+        var speechEnd = TimeSpan.FromMilliseconds((call.Frames * call.Detector.FrameMs) - call.Endpointer.SilenceRunMs);
+        call.Endpointer.EndTurn();
+        interruptions?.SpeechEnded(call.Turn);
+        return Ended(call.Turn, speechEnd, silence);
     }
 
     private async ValueTask HandleAsync(Frame frame, CallAudio call, ChannelWriter<Frame> output, CancellationToken cancellationToken)
     {
         switch (frame)
         {
+            case MissingAudioCheck:
+                if (MissingAudio(call) is { } ended)
+                {
+                    await output.WriteAsync(ended, cancellationToken);
+                }
+
+                break;
             case InputAudioFrame audio:
+                call.Received(audio, _time);
                 foreach (var next in Process(call, audio))
                 {
                     await output.WriteAsync(next, cancellationToken);
@@ -137,6 +190,9 @@ public sealed class VadStage(
     /// <summary>The audio state of one call: detector, endpointer, framer, input converter, the turn and the frame count.</summary>
     private sealed class CallAudio(IVoiceActivityDetector detector, VadEndpointer endpointer, AudioFramer framer, InputConverter converter)
     {
+        // The wall-clock time by which the audio received so far has been played out, as a real-time sender would send it.
+        private long _audioUntil;
+
         public IVoiceActivityDetector Detector { get; } = detector;
 
         public VadEndpointer Endpointer { get; } = endpointer;
@@ -157,5 +213,20 @@ public sealed class VadStage(
         public int SpeechFrames { get; set; }
 
         public TimeSpan SpeechTime(int frameMs) => TimeSpan.FromMilliseconds(SpeechFrames * frameMs);
+
+        /// <summary>Notes a chunk's arrival: its audio covers the wall clock from now (or from where the last one ended).</summary>
+        public void Received(InputAudioFrame audio, TimeProvider time)
+        {
+            var now = time.GetTimestamp();
+            var duration = audio.Audio.Format.DurationOf(audio.Audio.Data.Length);
+            _audioUntil = Math.Max(_audioUntil, now) + (long)(duration.TotalSeconds * time.TimestampFrequency);
+        }
+
+        /// <summary>How long overdue the next input audio is (zero while audio received still covers the present).</summary>
+        public TimeSpan Late(TimeProvider time)
+        {
+            var late = time.GetElapsedTime(_audioUntil);
+            return _audioUntil == 0 || late < TimeSpan.Zero ? TimeSpan.Zero : late;
+        }
     }
 }

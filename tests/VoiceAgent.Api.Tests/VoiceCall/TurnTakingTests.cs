@@ -63,6 +63,23 @@ public sealed class TurnTakingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_client_that_stops_sending_after_its_question_is_still_answered()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        await using var call = await VoiceCallClient.ConnectAsync(host);
+
+        // No trailing silence and the socket stays open: only the wall clock can tell that the user has finished.
+        await call.StreamAsync("stopped", TestAudio.FlitePcm("what is twelve times seven"));
+        var end = await call.WaitForAsync("turn_end", timeout: LongWait);
+
+        var final = call.Json("asr").Single(a => a.GetProperty("final").GetBoolean());
+        final.GetProperty("msg").GetString()!.ShouldContain("twelve");
+        call.Json("text").ShouldNotBeEmpty();
+        call.All.ShouldContain(r => r.Binary != null);
+        end.Json!.Value.GetProperty("turn_id").GetInt64().ShouldBe(final.GetProperty("turn_id").GetInt64());
+    }
+
+    [Fact]
     public async Task A_complete_question_is_still_answered_quickly()
     {
         await using var host = await ServiceHost.StartAsync();

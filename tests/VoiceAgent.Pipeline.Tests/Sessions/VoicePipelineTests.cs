@@ -56,6 +56,25 @@ public class VoicePipelineTests
     }
 
     [Fact]
+    public async Task A_client_that_stops_sending_after_speaking_still_has_its_turn_ended_and_answered()
+    {
+        var (factory, _, _, tts) = Build();
+        var conversation = new Conversation("s-missing", SessionSettings.Default);
+        await using var chain = factory.StartVoiceCall(conversation, CancellationToken.None);
+        var tracker = new ReplyTracker(conversation, chain.Turns);
+
+        // Speech and then nothing: no trailing silence, no end of input. The missing audio counts as silence by the clock.
+        await Feed(chain, Tone(1000));
+        var frames = await ReadUntil(chain, tracker, f => f is ReplyEndFrame);
+
+        var turn = frames.OfType<UserSpeechStartedFrame>().Single().Turn;
+        frames.OfType<TranscriptFrame>().Single(t => t.IsFinal).Text.ShouldStartWith("heard ");
+        chain.Timeline.Latency(turn, TurnMilestone.FirstAudio).ShouldNotBeNull();
+        frames.OfType<ReplyEndFrame>().Single().FinishReason.ShouldBe("stop");
+        tts.Spoken.ShouldNotBeEmpty();
+    }
+
+    [Fact]
     public async Task Barge_in_interrupts_the_reply_and_nothing_of_the_old_turn_follows()
     {
         var (factory, _, llm, tts) = Build();
@@ -203,8 +222,8 @@ public class VoicePipelineTests
         return Pcm16.ToBytes(s);
     }
 
-    // A client that stops sending audio leaves the turn undecided: the turn detector may wait up to MaxEndSilenceMs
-    // (2 s) when the recogniser's partials lag, as they do on a loaded machine, so the silence fed outlasts that wait.
+    // Silence fed after speech outlasts the turn detector's longest wait (MaxEndSilenceMs, 2 s), which lagging partials on
+    // a loaded machine can choose, so these tests end their turns on the audio; the missing-audio clock has its own test.
     private const int TrailingSilenceMs = 2500;
 
     private static byte[] Silence(int ms) => new byte[Format.BytesFor(ms)];

@@ -68,6 +68,8 @@ public sealed class InterruptionPolicyTests : IDisposable
         _policy.SpeechProgress(overlap, TimeSpan.FromMilliseconds(330)).ShouldBeFalse("the last word of a partial is not settled yet");
         _turns.Current.ShouldBe(_reply);
         _transcript.Publish(overlap, "wait what", isFinal: false);
+        _turns.Current.ShouldBe(_reply, "a lone settled word waits for the final");
+        _transcript.Publish(overlap, "wait what time", isFinal: false);
 
         _turns.Current.ShouldBe(overlap);
         _turns.TokenFor(_reply).IsCancellationRequested.ShouldBeTrue();
@@ -117,6 +119,49 @@ public sealed class InterruptionPolicyTests : IDisposable
     }
 
     [Fact]
+    public void A_hum_the_recogniser_spelled_as_one_word_does_not_interrupt()
+    {
+        // What PocketSphinx made of flite's "mm hmm", about a second of speech: one real word ("add").
+        var overlap = _policy.BeginOverlap();
+        _policy.SpeechProgress(overlap, TimeSpan.FromMilliseconds(1100));
+        _transcript.Publish(overlap, "add an", isFinal: false);
+        _transcript.Publish(overlap, "add an m", isFinal: false);
+        _turns.Current.ShouldBe(_reply);
+        _transcript.Publish(overlap, "add an m", isFinal: true);
+
+        _turns.Current.ShouldBe(_reply);
+        _turns.IsStale(overlap).ShouldBeTrue();
+        _turns.OutputResumed.IsCompleted.ShouldBeTrue();
+        _turns.TokenFor(_reply).IsCancellationRequested.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_short_lone_word_interrupts_once_its_final_is_in()
+    {
+        var overlap = _policy.BeginOverlap();
+        _policy.SpeechProgress(overlap, TimeSpan.FromMilliseconds(450));
+        _transcript.Publish(overlap, "stop", isFinal: false);
+        _transcript.Publish(overlap, "stop it", isFinal: false);
+        _turns.Current.ShouldBe(_reply, "one settled word: the final decides");
+        _transcript.Publish(overlap, "stop", isFinal: true);
+
+        _turns.Current.ShouldBe(overlap);
+        _turns.TokenFor(_reply).IsCancellationRequested.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void With_the_lone_word_rule_off_one_settled_word_interrupts_on_a_partial()
+    {
+        using var policy = new InterruptionPolicy(new InterruptionOptions { MinInterruptionMs = 300, MinInterruptionWords = 1, LoneWordMaxMs = 0 }, _turns, _transcript, _time);
+        _policy.Dispose();
+        var overlap = policy.BeginOverlap();
+        policy.SpeechProgress(overlap, TimeSpan.FromMilliseconds(1100));
+        _transcript.Publish(overlap, "add an", isFinal: false);
+        _transcript.Publish(overlap, "add an m", isFinal: false);
+        _turns.Current.ShouldBe(overlap);
+    }
+
+    [Fact]
     public void Too_little_speech_does_not_interrupt_even_with_words()
     {
         var overlap = _policy.BeginOverlap();
@@ -139,6 +184,8 @@ public sealed class InterruptionPolicyTests : IDisposable
 
         _transcript.Publish(overlap, "hold on a", isFinal: false);
         _transcript.Publish(overlap, "hold on a second", isFinal: false);
+        _turns.Current.ShouldBe(_reply, "one settled real word (\"hold\"): the final decides");
+        _transcript.Publish(overlap, "hold on a second please", isFinal: false);
         _turns.Current.ShouldBe(overlap);
         _turns.Control.TryRead(out var interrupt).ShouldBeTrue();
         interrupt.ShouldBe(new InterruptFrame(_reply));

@@ -42,6 +42,13 @@ internal static class EnglishUtterance
         StringComparer.Ordinal, "thank you", "thanks", "thank you very much", "thanks a lot", "goodbye", "bye", "bye bye", "no thanks", "no thank you", "that's all", "that's it",
         "hello", "hi", "hey", "hello there", "hi there", "good morning", "good afternoon", "good evening", "morning", "good day");
 
+    // Short answers to the agent's questions, whole turns of their own. Without this they would wait the uncertain
+    // silence, which is long so that a garbled sentence is not cut at a thinking pause.
+    private static readonly FrozenSet<string> Answers = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "yes", "yeah", "yep", "yup", "no", "nope", "sure", "okay", "ok", "correct", "right", "exactly", "alright", "all right", "fine", "great", "perfect",
+        "yes please", "that's right", "that's correct", "sounds good", "of course", "not really", "i'm fine", "i'm good", "not yet", "absolutely");
+
     private static readonly FrozenSet<string> NumberWords = FrozenSet.Create(
         StringComparer.Ordinal,
         "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
@@ -106,7 +113,7 @@ internal static class EnglishUtterance
         }
 
         var body = string.Join(' ', words.Skip(first));
-        if (Closings.Contains(body) || Closings.Contains(string.Join(' ', words)))
+        if (Closings.Contains(body) || Closings.Contains(string.Join(' ', words)) || Answers.Contains(body) || Answers.Contains(string.Join(' ', words)))
         {
             return UtteranceEnding.Complete;
         }

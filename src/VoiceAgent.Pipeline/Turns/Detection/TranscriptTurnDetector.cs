@@ -6,13 +6,15 @@ namespace VoiceAgent.Pipeline.Turns.Detection;
 /// The built-in detector: listens to the words. A partial that leaves the sentence open ("for", "and", "um", "my number
 /// is", digits being read out) waits <c>MaxEndSilenceMs</c>; a request or statement of details ("I would like…") waits
 /// halfway between <c>EndSilenceMs</c> and <c>MaxEndSilenceMs</c>; a complete question or command waits
-/// <c>MinEndSilenceMs</c>; anything else, or no fresh partial, waits <c>EndSilenceMs</c>.
+/// <c>MinEndSilenceMs</c>; anything else, or no fresh partial, waits <c>UncertainEndSilenceMs</c>.
 /// </summary>
 /// <remarks>
 /// A partial only speaks for the audio the recogniser had decoded when it was published. One published more than
 /// <c>PartialMaxLagMs</c> before the user's last speech frame misses the last words, so it changes nothing: the user
 /// may have said "and" after "what time is it" (a stale "complete"), or "something interesting" after "tell me some"
-/// (a stale "open"). A recogniser that falls behind (an overloaded machine) therefore degrades to <c>EndSilenceMs</c>.
+/// (a stale "open"). A recogniser that falls behind (an overloaded machine) therefore degrades to
+/// <c>UncertainEndSilenceMs</c>: not knowing the words must not cut a thinking pause, and the answer waits for the
+/// lagging recogniser's final anyway.
 /// The answer is asked again on every silent frame, so the partial that arrives during the pause takes over.
 /// </remarks>
 public sealed class TranscriptTurnDetector(VadEndpointerOptions options, UserTranscript transcript, TimeProvider time) : ITurnDetector
@@ -20,7 +22,7 @@ public sealed class TranscriptTurnDetector(VadEndpointerOptions options, UserTra
     public const string Name = "Transcript";
 
     private readonly TimeSpan _min = TimeSpan.FromMilliseconds(options.MinEndSilenceMs);
-    private readonly TimeSpan _default = TimeSpan.FromMilliseconds(options.EndSilenceMs);
+    private readonly TimeSpan _uncertain = TimeSpan.FromMilliseconds(Math.Clamp(options.UncertainEndSilenceMs, options.EndSilenceMs, options.MaxEndSilenceMs));
     private readonly TimeSpan _max = TimeSpan.FromMilliseconds(options.MaxEndSilenceMs);
     private readonly TimeSpan _request = TimeSpan.FromMilliseconds((options.EndSilenceMs + options.MaxEndSilenceMs) / 2);
     private readonly TimeSpan _maxLag = TimeSpan.FromMilliseconds(options.PartialMaxLagMs);
@@ -50,7 +52,7 @@ public sealed class TranscriptTurnDetector(VadEndpointerOptions options, UserTra
     {
         if (transcript.For(_turn) is not { } latest)
         {
-            return _default;
+            return _uncertain;
         }
 
         if (!ReferenceEquals(latest, _classified))
@@ -61,7 +63,7 @@ public sealed class TranscriptTurnDetector(VadEndpointerOptions options, UserTra
 
         if (latest.Timestamp < _lastSpeechAt - (long)(_maxLag.TotalSeconds * time.TimestampFrequency))
         {
-            return _default;
+            return _uncertain;
         }
 
         return _ending switch
@@ -69,7 +71,7 @@ public sealed class TranscriptTurnDetector(VadEndpointerOptions options, UserTra
             UtteranceEnding.Open => _max,
             UtteranceEnding.Request => _request,
             UtteranceEnding.Complete => _min,
-            _ => _default,
+            _ => _uncertain,
         };
     }
 

@@ -7,7 +7,7 @@ namespace VoiceAgent.Pipeline.Tests.Turns.Detection;
 
 public sealed class TranscriptTurnDetectorTests : IDisposable
 {
-    private static readonly VadEndpointerOptions Options = new() { EndSilenceMs = 500, MinEndSilenceMs = 250, MaxEndSilenceMs = 2000, PartialMaxLagMs = 300 };
+    private static readonly VadEndpointerOptions Options = new() { EndSilenceMs = 500, MinEndSilenceMs = 250, MaxEndSilenceMs = 2000, UncertainEndSilenceMs = 1000, PartialMaxLagMs = 300 };
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(30);
     private readonly FakeTimeProvider _time = new();
     private readonly UserTranscript _transcript;
@@ -24,8 +24,34 @@ public sealed class TranscriptTurnDetectorTests : IDisposable
     public void Dispose() => _detector.Dispose();
 
     [Fact]
-    public void With_no_partial_the_wait_is_the_configured_silence() =>
-        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(500));
+    public void With_no_partial_the_wait_is_the_uncertain_silence() =>
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(1000));
+
+    [Fact]
+    public void A_garbled_partial_waits_longer_than_a_thinking_pause_and_a_short_answer_does_not()
+    {
+        // What PocketSphinx made of flite kal's "the order number is": neither open nor complete, so the words say nothing.
+        Speak();
+        _transcript.Publish(_turn, "preordered on bread", isFinal: false);
+        _detector.EndSilence(Silence).ShouldBeGreaterThan(TimeSpan.FromMilliseconds(800), "a 0.8 s thinking pause must not end it");
+
+        Speak();
+        _transcript.Publish(_turn, "yes", isFinal: false);
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(250));
+    }
+
+    [Fact]
+    public void The_uncertain_wait_stays_between_the_configured_silence_and_the_longest_wait()
+    {
+        var options = new VadEndpointerOptions { EndSilenceMs = 700, MinEndSilenceMs = 250, MaxEndSilenceMs = 900, UncertainEndSilenceMs = 5000 };
+        using var detector = new TranscriptTurnDetector(options, _transcript, _time);
+        detector.TurnStarted(_turn);
+        detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(900));
+        options.UncertainEndSilenceMs = 0;
+        using var shorter = new TranscriptTurnDetector(options, _transcript, _time);
+        shorter.TurnStarted(_turn);
+        shorter.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(700));
+    }
 
     [Fact]
     public void An_open_sentence_waits_the_longest_and_a_complete_question_the_shortest()
@@ -66,12 +92,12 @@ public sealed class TranscriptTurnDetectorTests : IDisposable
         // The user went on speaking for a second after that partial, and the recogniser has not caught up.
         _time.Advance(TimeSpan.FromSeconds(1));
         Speak();
-        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(500));
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(1000));
 
         _transcript.Publish(_turn, "tell me some", isFinal: false);
         _time.Advance(TimeSpan.FromSeconds(1));
         Speak();
-        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(500), "\"some\" was followed by more speech");
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(1000), "\"some\" was followed by more speech");
 
         _time.Advance(TimeSpan.FromMilliseconds(100));
         _transcript.Publish(_turn, "tell me something interesting", isFinal: false);
@@ -83,7 +109,7 @@ public sealed class TranscriptTurnDetectorTests : IDisposable
     {
         Speak();
         _transcript.Publish(_turn.Next(), "what time is it", isFinal: false);
-        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(500));
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(1000));
     }
 
     [Fact]

@@ -34,6 +34,11 @@ public class UtteranceTextTests
     [InlineData("hi there")]
     [InlineData("Is it going to rain tomorrow?")]
     [InlineData("what does it look like")]
+    [InlineData("yes")]
+    [InlineData("no")]
+    [InlineData("yeah sure")]
+    [InlineData("okay sounds good")]
+    [InlineData("that's right")]
     public void A_complete_english_question_or_command_shortens_the_wait(string text) =>
         UtteranceText.Classify(text).ShouldBe(UtteranceEnding.Complete);
 
@@ -50,8 +55,8 @@ public class UtteranceTextTests
     [InlineData("   ")]
     [InlineData("i went home yesterday")]
     [InlineData("the weather is nice")]
-    [InlineData("yes")]
-    public void Anything_else_waits_the_configured_silence(string text) =>
+    [InlineData("preordered on bread")]
+    public void Anything_else_waits_the_uncertain_silence(string text) =>
         UtteranceText.Classify(text).ShouldBe(UtteranceEnding.Neutral);
 
     [Theory]
