@@ -134,7 +134,7 @@ internal sealed class DuplexReply(TurnId turn, CancellationToken turnToken)
                     words.Clear();
                 }
 
-                framer.Append(ToOutput(audio, format, resamplers, ref resampler, scratch));
+                framer.Append(TtsStage.ToOutput(audio, format, resamplers, ref resampler, scratch));
                 await SendChunksAsync(framer, format, timeline, output);
             }
 
@@ -204,24 +204,5 @@ internal sealed class DuplexReply(TurnId turn, CancellationToken turnToken)
             await output.WriteAsync(new AgentAudioFrame(Turn, new AudioChunk(rest, format)), Token);
             Offset += format.DurationOf(rest.Length);
         }
-    }
-
-    private static ReadOnlySpan<byte> ToOutput(DataContent data, AudioFormat output, IResamplerFactory resamplers, ref IResampler? resampler, List<short> scratch)
-    {
-        if (!AudioFormat.TryParseMediaType(data.MediaType, out var format, output.SampleRate))
-        {
-            throw new InvalidOperationException($"The duplex TTS engine returned {data.MediaType}; PCM16 (audio/pcm) is required.");
-        }
-
-        if (format.SampleRate == output.SampleRate && format.Channels == 1)
-        {
-            return data.Data.Span;
-        }
-
-        var samples = AudioConversion.ToMono(Pcm16.AsSamples(data.Data.Span), format.Channels);
-        resampler ??= resamplers.Create(format.SampleRate, output.SampleRate);
-        scratch.Clear();
-        resampler.Process(samples, scratch);
-        return Pcm16.AsBytes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(scratch));
     }
 }

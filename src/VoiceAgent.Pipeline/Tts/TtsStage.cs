@@ -155,7 +155,7 @@ public sealed partial class TtsStage(
                         later.Clear();
                     }
 
-                    framer.Append(ToOutputFormat(data, ref resampler, resampled));
+                    framer.Append(ToOutput(data, _format, resamplers, ref resampler, resampled));
                     bytesSent += await SendChunksAsync(sentence, framer, output, token);
                 }
             }
@@ -206,20 +206,25 @@ public sealed partial class TtsStage(
         return sent;
     }
 
-    private ReadOnlySpan<byte> ToOutputFormat(DataContent data, ref IResampler? resampler, List<short> scratch)
+    /// <summary>
+    /// An engine's audio in the stage's output format: as it is when it already is (mono PCM16 at the output rate), else
+    /// mixed down and resampled into <paramref name="scratch"/>, with one resampler kept per sentence. Shared with
+    /// <see cref="DuplexReply"/>.
+    /// </summary>
+    internal static ReadOnlySpan<byte> ToOutput(DataContent data, AudioFormat output, IResamplerFactory resamplers, ref IResampler? resampler, List<short> scratch)
     {
-        if (!AudioFormat.TryParseMediaType(data.MediaType, out var format, _format.SampleRate))
+        if (!AudioFormat.TryParseMediaType(data.MediaType, out var format, output.SampleRate))
         {
             throw new InvalidOperationException($"The TTS engine returned {data.MediaType}; PCM16 (audio/pcm) is required.");
         }
 
-        if (format.SampleRate == _format.SampleRate && format.Channels == 1)
+        if (format.SampleRate == output.SampleRate && format.Channels == 1)
         {
             return data.Data.Span;
         }
 
         var samples = AudioConversion.ToMono(Pcm16.AsSamples(data.Data.Span), format.Channels);
-        resampler ??= resamplers.Create(format.SampleRate, _format.SampleRate);
+        resampler ??= resamplers.Create(format.SampleRate, output.SampleRate);
         scratch.Clear();
         resampler.Process(samples, scratch);
         return Pcm16.AsBytes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(scratch));

@@ -60,34 +60,8 @@ public sealed class OpenAITextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
     public bool IsKnownVoice(string voice) =>
         !string.IsNullOrWhiteSpace(voice) && (_anyVoice || Voices.Contains(voice, StringComparer.OrdinalIgnoreCase));
 
-    public async Task<TextToSpeechResponse> GetAudioAsync(string text, TextToSpeechOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var contents = new List<AIContent>();
-        var audio = new List<byte>();
-        string? mediaType = null;
-        await foreach (var update in GetStreamingAudioAsync(text, options, cancellationToken))
-        {
-            foreach (var c in update.Contents)
-            {
-                if (c is DataContent d)
-                {
-                    audio.AddRange(d.Data.Span);
-                    mediaType = d.MediaType;
-                }
-                else
-                {
-                    contents.Add(c);
-                }
-            }
-        }
-
-        if (mediaType is not null)
-        {
-            contents.Add(new DataContent(audio.ToArray(), mediaType));
-        }
-
-        return new TextToSpeechResponse(contents) { ModelId = options?.ModelId ?? _options.Model };
-    }
+    public Task<TextToSpeechResponse> GetAudioAsync(string text, TextToSpeechOptions? options = null, CancellationToken cancellationToken = default) =>
+        SynthesisUpdates.CollectAsync(GetStreamingAudioAsync(text, options, cancellationToken), options?.ModelId ?? _options.Model, cancellationToken);
 
     public async IAsyncEnumerable<TextToSpeechResponseUpdate> GetStreamingAudioAsync(
         string text, TextToSpeechOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
