@@ -9,17 +9,26 @@ namespace VoiceAgent.Providers.DashScope;
 /// splits sentences itself and holds an unfinished one until it is complete or the task is finished), and the server's
 /// sentence events and binary PCM frames come out in order until <c>task-finished</c>.
 /// </summary>
+/// <remarks>
+/// Once <c>finish-task</c> is sent the server owes everything left, so a silence of the engine's <c>Timeout</c> between
+/// two of its messages from then on is a stalled task (an engine failure); before that, a quiet server may only be
+/// holding an unfinished sentence while the LLM is slow, so no gap is bounded there.
+/// </remarks>
 internal sealed class CosyVoiceTask : IAsyncDisposable
 {
     private readonly DashScopeConnectionPool _pool;
     private readonly DashScopeConnection _connection;
     private readonly string _taskId;
     private readonly string _engine;
+    private readonly TimeSpan _stallTimeout;
+    private readonly CancellationTokenSource _stalled = new();
+    private int _finishing;
     private bool _finishedCleanly;
     private int _disposed;
 
-    private CosyVoiceTask(DashScopeConnectionPool pool, DashScopeConnection connection, string taskId, string engine, int sampleRate)
+    private CosyVoiceTask(DashScopeConnectionPool pool, DashScopeConnection connection, string taskId, string engine, int sampleRate, TimeSpan stallTimeout)
     {
+        _stallTimeout = stallTimeout;
         _pool = pool;
         _connection = connection;
         _taskId = taskId;
@@ -44,21 +53,42 @@ internal sealed class CosyVoiceTask : IAsyncDisposable
             w.WriteNumber("pitch", 1.0);
         });
         var connection = await pool.StartTaskAsync(run, taskId, cancellationToken);
-        return new CosyVoiceTask(pool, connection, taskId, options.Name, sampleRate);
+        return new CosyVoiceTask(pool, connection, taskId, options.Name, sampleRate, options.Timeout);
     }
 
     public Task SendTextAsync(string text, CancellationToken cancellationToken) =>
         _connection.SendCommandAsync(DashScopeCommands.ContinueTask(_taskId, text), cancellationToken);
 
-    public Task FinishAsync(CancellationToken cancellationToken) =>
-        _connection.SendCommandAsync(DashScopeCommands.FinishTask(_taskId), cancellationToken);
+    public Task FinishAsync(CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _finishing, 1);
+        _stalled.CancelAfter(_stallTimeout);
+        return _connection.SendCommandAsync(DashScopeCommands.FinishTask(_taskId), cancellationToken);
+    }
 
     /// <summary>Sentence events and audio until task-finished; task-failed throws. Only one reader.</summary>
     public async IAsyncEnumerable<CosyVoiceUpdate> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        using var receive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stalled.Token);
         while (true)
         {
-            var (e, audio) = await _connection.ReceiveAsync(cancellationToken);
+            DashScopeEvent? e;
+            byte[] audio;
+            try
+            {
+                (e, audio) = await _connection.ReceiveAsync(receive.Token);
+            }
+            catch (OperationCanceledException) when (_stalled.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{this}: nothing from the server for {_stallTimeout.TotalSeconds:0.#} s after finish-task.");
+            }
+
+            if (Volatile.Read(ref _finishing) == 1 && !_stalled.IsCancellationRequested)
+            {
+                // The server is still talking: the stall bound counts from its latest message.
+                _stalled.CancelAfter(_stallTimeout);
+            }
+
             if (e is null)
             {
                 if (audio.Length > 0)
@@ -99,6 +129,7 @@ internal sealed class CosyVoiceTask : IAsyncDisposable
             return ValueTask.CompletedTask;
         }
 
+        _stalled.Dispose();
         if (_finishedCleanly)
         {
             _pool.Return(_connection);

@@ -99,6 +99,28 @@ public sealed class DashScopeEnginesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_task_that_goes_quiet_after_finish_task_fails_instead_of_holding_the_reply()
+    {
+        // The first sentence is spoken as soon as it is complete; the held last one never comes.
+        _fake.StallAfterFinish = true;
+        var options = Options(DashScopeEngines.DefaultTtsModel);
+        options.Timeout = TimeSpan.FromSeconds(1);
+        using var tts = DashScopeEngines.CreateTextToSpeechClient(options, 16_000);
+        var heard = 0;
+        var stalled = await Should.ThrowAsync<TimeoutException>(async () =>
+        {
+            await foreach (var update in tts.GetStreamingAudioAsync("The first sentence is spoken. The second one never is.").WithCancellation(Timeout()))
+            {
+                heard += update.Contents.OfType<DataContent>().Sum(d => d.Data.Length);
+            }
+        });
+
+        stalled.Message.ShouldContain("after finish-task");
+        heard.ShouldBeGreaterThan(0);
+        _fake.Tts.ShouldHaveSingleItem().FinishReceived.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Paraformer_streams_partials_then_the_final_text()
     {
         using var asr = DashScopeEngines.CreateSpeechToTextClient(Options(DashScopeEngines.DefaultAsrModel));

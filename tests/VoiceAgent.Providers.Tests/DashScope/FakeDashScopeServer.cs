@@ -58,6 +58,9 @@ internal sealed class FakeDashScopeServer : IAsyncDisposable
     /// </summary>
     public Func<int, int, bool>? FailSentence { get; set; }
 
+    /// <summary>CosyVoice goes quiet at finish-task: what it held is never spoken and task-finished never comes.</summary>
+    public bool StallAfterFinish { get; set; }
+
     /// <summary>Given the CosyVoice task number (from 1): answer its run-task with task-failed.</summary>
     public Func<int, bool>? FailRunTask { get; set; }
 
@@ -191,6 +194,11 @@ internal sealed class FakeDashScopeServer : IAsyncDisposable
                         break;
                     case "finish-task" when task is { Done: false }:
                         task.FinishReceived = true;
+                        if (task.Task == "tts" && StallAfterFinish)
+                        {
+                            break;
+                        }
+
                         if (task.Task == "tts")
                         {
                             await SpeakCompleteSentencesAsync(ws, task, all: true);
