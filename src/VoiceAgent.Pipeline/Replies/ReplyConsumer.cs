@@ -203,19 +203,30 @@ public sealed partial class ReplyConsumer(StageChain chain, ReplyWriter writer, 
 
     private async ValueTask<bool> SaveAsync(CompletedTurn? turn, CancellationToken cancellationToken)
     {
-        if (turn is null || history is null)
+        if (history is null)
         {
             return false;
         }
 
+        // Older replies closed early whose end never came are saved first, so the stored turns keep their order.
+        foreach (var evicted in history.Conversation.TakeEvicted())
+        {
+            await SaveOneAsync(history, evicted, cancellationToken);
+        }
+
+        return turn is not null && await SaveOneAsync(history, turn, cancellationToken);
+    }
+
+    private async ValueTask<bool> SaveOneAsync(ReplyHistory target, CompletedTurn turn, CancellationToken cancellationToken)
+    {
         try
         {
-            await history.Store.AppendTurnAsync(history.Conversation.SessionId, turn, cancellationToken);
+            await target.Store.AppendTurnAsync(target.Conversation.SessionId, turn, cancellationToken);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogSaveFailed(logger, SessionIdFormat.ForLog(history.Conversation.SessionId), turn.TurnId, ex);
+            LogSaveFailed(logger, SessionIdFormat.ForLog(target.Conversation.SessionId), turn.TurnId, ex);
             await writer.SaveFailedAsync(new TurnId(turn.TurnId), cancellationToken);
             return false;
         }

@@ -21,6 +21,9 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
     // Replies closed by a newer reply's start, waiting for their transport's EndReply. More than one can wait: a question
     // cut in two by a pause starts two replies in a row before the transport has ended the one they interrupted.
     private readonly List<CompletedTurn> _closedEarly = [];
+    // Replies pushed out of _closedEarly (more than eight waiting): no EndReply will return them, so the transport's next
+    // save takes them first (TakeEvicted).
+    private readonly List<CompletedTurn> _evicted = [];
 
     public string SessionId { get; } = sessionId;
 
@@ -79,7 +82,9 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
             {
                 if (_closedEarly.Count == 8)
                 {
-                    _closedEarly.RemoveAt(0); // its interrupt never reached the transport; it is in the history all the same
+                    // Its interrupt never reached the transport: it is in the history all the same, and is saved with the next turn.
+                    _evicted.Add(_closedEarly[0]);
+                    _closedEarly.RemoveAt(0);
                 }
 
                 _closedEarly.Add(Close(interrupted: true));
@@ -127,6 +132,22 @@ public sealed class Conversation(string sessionId, SessionSettings settings, IEn
             {
                 _playedChars = Math.Max(_playedChars, _sentenceEnds[Math.Min(count, _sentenceEnds.Count) - 1]);
             }
+        }
+    }
+
+    /// <summary>Closed replies whose end will never come (see <see cref="BeginReply"/>), oldest first, for the transport to save; each is handed out once.</summary>
+    public IReadOnlyList<CompletedTurn> TakeEvicted()
+    {
+        lock (_gate)
+        {
+            if (_evicted.Count == 0)
+            {
+                return [];
+            }
+
+            List<CompletedTurn> taken = [.. _evicted];
+            _evicted.Clear();
+            return taken;
         }
     }
 
