@@ -21,7 +21,9 @@ namespace VoiceAgent.Benchmarks.DashScope;
 /// 30 ms apart. Reported: the raw time, and the service's own added cost = (first audio out − when the piece completing
 /// the first sentence left the LLM) − (the fake's first audio frame − when the fake had that sentence), i.e. everything but
 /// the LLM's pace and the engine's own synthesis time, as measured by the fake itself (its timer overshoots under load).
-/// Both modes run interleaved, each on its own warm connection pool.
+/// Both modes run interleaved, each on its own warm connection pool. The fake's sockets have TCP_NODELAY like a real
+/// server's (see <see cref="VoiceAgent.Providers.Tests.LoopbackWebSocketListener"/>): without it, the audio frame the fake
+/// sends right after an event waited for the client's delayed ACK, and that wait was counted as the service's cost.
 /// </summary>
 public static class CosyVoiceDuplexLatency
 {

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -17,20 +15,12 @@ namespace VoiceAgent.Providers.Tests.DashScope;
 internal sealed class FakeDashScopeServer : IAsyncDisposable
 {
     private const int FrameMs = 100;
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly LoopbackWebSocketListener _listener;
     private int _ttsTasks;
 
-    private FakeDashScopeServer(int port)
-    {
-        Port = port;
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
-    }
+    private FakeDashScopeServer() => _listener = LoopbackWebSocketListener.Start("/api-ws/v1/inference", ServeAsync);
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     public string BaseUrl => $"ws://127.0.0.1:{Port}/api-ws/v1/inference";
 
@@ -68,14 +58,7 @@ internal sealed class FakeDashScopeServer : IAsyncDisposable
 
     public IEnumerable<FakeDashScopeTask> Asr => Tasks.Where(t => t.Task == "asr");
 
-    public static FakeDashScopeServer Start()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return new FakeDashScopeServer(port);
-    }
+    public static FakeDashScopeServer Start() => new();
 
     /// <summary>The 16-bit mono tone CosyVoice "speaks" (a tone, so the audio is never silent).</summary>
     public static byte[] Tone(int rate, int ms)
@@ -99,57 +82,18 @@ internal sealed class FakeDashScopeServer : IAsyncDisposable
         Interlocked.Exchange(ref _ttsTasks, 0);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+
+    private async Task ServeAsync(WebSocketUpgrade upgrade, WebSocket ws, CancellationToken stopping)
     {
-        await _stop.CancelAsync();
-        _listener.Close();
-        try
-        {
-            await _loop.WaitAsync(TimeSpan.FromSeconds(5));
-        }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or TimeoutException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task LoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext ctx;
-            try
-            {
-                ctx = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => ServeAsync(ctx));
-        }
-    }
-
-    private async Task ServeAsync(HttpListenerContext ctx)
-    {
-        if (!ctx.Request.IsWebSocketRequest || ctx.Request.Url!.AbsolutePath != "/api-ws/v1/inference")
-        {
-            ctx.Response.StatusCode = 404;
-            ctx.Response.Close();
-            return;
-        }
-
-        Upgrades.Enqueue(ctx.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => ctx.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase));
-        var ws = (await ctx.AcceptWebSocketAsync(null)).WebSocket;
+        Upgrades.Enqueue(upgrade.Headers);
         FakeDashScopeTask? task = null;
         try
         {
             var buffer = new byte[64 * 1024];
-            while (!_stop.IsCancellationRequested)
+            while (!stopping.IsCancellationRequested)
             {
-                var (type, data) = await ReceiveAsync(ws, buffer);
+                var (type, data) = await ReceiveAsync(ws, buffer, stopping);
                 if (type == WebSocketMessageType.Close)
                 {
                     break;
@@ -159,7 +103,7 @@ internal sealed class FakeDashScopeServer : IAsyncDisposable
                 {
                     if (task is { Task: "asr", Done: false })
                     {
-                        await OnAsrAudioAsync(ws, task, data.Length);
+                        await OnAsrAudioAsync(ws, task, data.Length, stopping);
                     }
 
                     continue;
@@ -179,18 +123,18 @@ internal sealed class FakeDashScopeServer : IAsyncDisposable
                             if (FailRunTask?.Invoke(task.Number) == true)
                             {
                                 task.Done = true;
-                                await SendAsync(ws, Failed(taskId, "InvalidParameter", "scripted run-task failure"));
+                                await SendAsync(ws, Failed(taskId, "InvalidParameter", "scripted run-task failure"), stopping);
                                 continue;
                             }
                         }
 
-                        await SendAsync(ws, Event(taskId, "task-started", new { }));
+                        await SendAsync(ws, Event(taskId, "task-started", new { }), stopping);
                         break;
                     case "continue-task" when task is { Task: "tts", Done: false }:
                         var text = doc.RootElement.GetProperty("payload").GetProperty("input").GetProperty("text").GetString() ?? "";
                         task.Pieces.Enqueue(new FakeDashScopeTextPiece(text, DateTimeOffset.UtcNow));
                         task.Held.Append(text);
-                        await SpeakCompleteSentencesAsync(ws, task, all: false);
+                        await SpeakCompleteSentencesAsync(ws, task, all: false, stopping);
                         break;
                     case "finish-task" when task is { Done: false }:
                         task.FinishReceived = true;
@@ -201,17 +145,17 @@ internal sealed class FakeDashScopeServer : IAsyncDisposable
 
                         if (task.Task == "tts")
                         {
-                            await SpeakCompleteSentencesAsync(ws, task, all: true);
+                            await SpeakCompleteSentencesAsync(ws, task, all: true, stopping);
                         }
                         else
                         {
-                            await SendAsync(ws, AsrResult(task.Id, Transcript, sentenceEnd: true));
+                            await SendAsync(ws, AsrResult(task.Id, Transcript, sentenceEnd: true), stopping);
                         }
 
                         if (!task.Done)
                         {
                             task.Done = true;
-                            await SendAsync(ws, Event(taskId, "task-finished", new { usage = new { characters = task.Spoken.Sum(s => s.Length) } }));
+                            await SendAsync(ws, Event(taskId, "task-finished", new { usage = new { characters = task.Spoken.Sum(s => s.Length) } }), stopping);
                         }
 
                         break;
@@ -228,23 +172,21 @@ internal sealed class FakeDashScopeServer : IAsyncDisposable
             {
                 task.ClosedEarly = true;
             }
-
-            ws.Dispose();
         }
     }
 
-    private async Task OnAsrAudioAsync(WebSocket ws, FakeDashScopeTask task, int bytes)
+    private async Task OnAsrAudioAsync(WebSocket ws, FakeDashScopeTask task, int bytes, CancellationToken stopping)
     {
         task.AudioBytes += bytes;
         if (!task.PartialSent && task.AudioBytes >= 16_000)
         {
             task.PartialSent = true;
             var words = Transcript.Split(' ');
-            await SendAsync(ws, AsrResult(task.Id, string.Join(' ', words.Take(Math.Max(1, words.Length / 2))), sentenceEnd: false));
+            await SendAsync(ws, AsrResult(task.Id, string.Join(' ', words.Take(Math.Max(1, words.Length / 2))), sentenceEnd: false), stopping);
         }
     }
 
-    private async Task SpeakCompleteSentencesAsync(WebSocket ws, FakeDashScopeTask task, bool all)
+    private async Task SpeakCompleteSentencesAsync(WebSocket ws, FakeDashScopeTask task, bool all, CancellationToken stopping)
     {
         var rate = task.Parameters.TryGetProperty("sample_rate", out var r) ? r.GetInt32() : 22_050;
         while (NextSentence(task.Held, all) is { } sentence)
@@ -256,41 +198,41 @@ internal sealed class FakeDashScopeServer : IAsyncDisposable
                 task.FirstSentenceAt = System.Diagnostics.Stopwatch.GetTimestamp();
             }
 
-            await SendAsync(ws, Result(task.Id, "sentence-begin", index, [], sentence));
+            await SendAsync(ws, Result(task.Id, "sentence-begin", index, [], sentence), stopping);
             if (FirstAudioDelay > TimeSpan.Zero)
             {
-                await Task.Delay(FirstAudioDelay);
+                await Task.Delay(FirstAudioDelay, stopping);
             }
 
             var audio = Tone(rate, Math.Max(FrameMs, sentence.Trim().Length * MsPerChar));
             var frame = rate * FrameMs / 1000 * 2;
             for (var at = 0; at < audio.Length; at += frame)
             {
-                await SendAsync(ws, Result(task.Id, "sentence-synthesis", index, [], null));
+                await SendAsync(ws, Result(task.Id, "sentence-synthesis", index, [], null), stopping);
                 if (task.FirstAudioAt == 0)
                 {
                     task.FirstAudioAt = System.Diagnostics.Stopwatch.GetTimestamp();
                 }
 
-                await ws.SendAsync(audio.AsMemory(at, Math.Min(frame, audio.Length - at)), WebSocketMessageType.Binary, true, _stop.Token);
+                await ws.SendAsync(audio.AsMemory(at, Math.Min(frame, audio.Length - at)), WebSocketMessageType.Binary, true, stopping);
                 task.AudioBytes += Math.Min(frame, audio.Length - at);
                 if (at == 0 && FailSentence?.Invoke(task.Number, index) == true)
                 {
                     task.Done = true;
-                    await SendAsync(ws, Failed(task.Id, "InternalError", "scripted failure mid-sentence"));
+                    await SendAsync(ws, Failed(task.Id, "InternalError", "scripted failure mid-sentence"), stopping);
                     return;
                 }
 
                 if (FrameGap > TimeSpan.Zero)
                 {
-                    await Task.Delay(FrameGap, _stop.Token);
+                    await Task.Delay(FrameGap, stopping);
                 }
             }
 
             var ms = audio.Length / 2 * 1000 / rate;
             var words = sentence.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var per = ms / Math.Max(1, words.Length);
-            await SendAsync(ws, Result(task.Id, "sentence-end", index, [.. words.Select((w, i) => new { text = w, begin_index = i, end_index = i + 1, begin_time = i * per, end_time = (i + 1) * per })], sentence));
+            await SendAsync(ws, Result(task.Id, "sentence-end", index, [.. words.Select((w, i) => new { text = w, begin_index = i, end_index = i + 1, begin_time = i * per, end_time = (i + 1) * per })], sentence), stopping);
         }
     }
 
@@ -342,17 +284,17 @@ internal sealed class FakeDashScopeServer : IAsyncDisposable
         usage = sentenceEnd ? new { duration = 1 } : null,
     });
 
-    private async Task SendAsync(WebSocket ws, object message) =>
-        await ws.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), WebSocketMessageType.Text, true, _stop.Token);
+    private static async Task SendAsync(WebSocket ws, object message, CancellationToken stopping) =>
+        await ws.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), WebSocketMessageType.Text, true, stopping);
 
-    private async Task<(WebSocketMessageType Type, byte[] Data)> ReceiveAsync(WebSocket ws, byte[] buffer)
+    private static async Task<(WebSocketMessageType Type, byte[] Data)> ReceiveAsync(WebSocket ws, byte[] buffer, CancellationToken stopping)
     {
         using var ms = new MemoryStream();
         WebSocketReceiveResult result;
         do
         {
-            result = await ws.ReceiveAsync(buffer, _stop.Token);
-            await ms.WriteAsync(buffer.AsMemory(0, result.Count));
+            result = await ws.ReceiveAsync(buffer, stopping);
+            await ms.WriteAsync(buffer.AsMemory(0, result.Count), stopping);
         }
         while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
         return (result.MessageType, ms.ToArray());
