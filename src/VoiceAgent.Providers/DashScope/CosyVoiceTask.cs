@@ -11,8 +11,9 @@ namespace VoiceAgent.Providers.DashScope;
 /// </summary>
 /// <remarks>
 /// Once <c>finish-task</c> is sent the server owes everything left, so a silence of the engine's <c>Timeout</c> between
-/// two of its messages from then on is a stalled task (an engine failure); before that, a quiet server may only be
-/// holding an unfinished sentence while the LLM is slow, so no gap is bounded there.
+/// two of its messages from then on is a stalled task (an engine failure). Before that, a quiet server may only be
+/// holding an unfinished sentence while the LLM is slow, so the server's silence is not what is bounded there: the LLM's
+/// is, by <c>MaxTextGap</c> between two texts, so a reply whose text stopped coming without an end cannot hold the turn.
 /// </remarks>
 internal sealed class CosyVoiceTask : IAsyncDisposable
 {
@@ -22,13 +23,17 @@ internal sealed class CosyVoiceTask : IAsyncDisposable
     private readonly string _engine;
     private readonly TimeSpan _stallTimeout;
     private readonly CancellationTokenSource _stalled = new();
+    private readonly TimeSpan _maxTextGap;
+    private readonly CancellationTokenSource _textGap = new();
     private int _finishing;
     private bool _finishedCleanly;
     private int _disposed;
 
-    private CosyVoiceTask(DashScopeConnectionPool pool, DashScopeConnection connection, string taskId, string engine, int sampleRate, TimeSpan stallTimeout)
+    private CosyVoiceTask(DashScopeConnectionPool pool, DashScopeConnection connection, string taskId, string engine, int sampleRate, TimeSpan stallTimeout, TimeSpan maxTextGap)
     {
         _stallTimeout = stallTimeout;
+        _maxTextGap = maxTextGap;
+        _textGap.CancelAfter(maxTextGap);
         _pool = pool;
         _connection = connection;
         _taskId = taskId;
@@ -53,15 +58,23 @@ internal sealed class CosyVoiceTask : IAsyncDisposable
             w.WriteNumber("pitch", 1.0);
         });
         var connection = await pool.StartTaskAsync(run, taskId, cancellationToken);
-        return new CosyVoiceTask(pool, connection, taskId, options.Name, sampleRate, options.Timeout);
+        return new CosyVoiceTask(pool, connection, taskId, options.Name, sampleRate, options.Timeout, options.MaxTextGap);
     }
 
-    public Task SendTextAsync(string text, CancellationToken cancellationToken) =>
-        _connection.SendCommandAsync(DashScopeCommands.ContinueTask(_taskId, text), cancellationToken);
+    public Task SendTextAsync(string text, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _finishing) == 0)
+        {
+            _textGap.CancelAfter(_maxTextGap); // counts from the latest text
+        }
+
+        return _connection.SendCommandAsync(DashScopeCommands.ContinueTask(_taskId, text), cancellationToken);
+    }
 
     public Task FinishAsync(CancellationToken cancellationToken)
     {
         Volatile.Write(ref _finishing, 1);
+        _textGap.CancelAfter(Timeout.InfiniteTimeSpan); // from here the server's silence is bounded instead
         _stalled.CancelAfter(_stallTimeout);
         return _connection.SendCommandAsync(DashScopeCommands.FinishTask(_taskId), cancellationToken);
     }
@@ -69,7 +82,7 @@ internal sealed class CosyVoiceTask : IAsyncDisposable
     /// <summary>Sentence events and audio until task-finished; task-failed throws. Only one reader.</summary>
     public async IAsyncEnumerable<CosyVoiceUpdate> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var receive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stalled.Token);
+        using var receive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stalled.Token, _textGap.Token);
         while (true)
         {
             DashScopeEvent? e;
@@ -81,6 +94,10 @@ internal sealed class CosyVoiceTask : IAsyncDisposable
             catch (OperationCanceledException) when (_stalled.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new TimeoutException($"{this}: nothing from the server for {_stallTimeout.TotalSeconds:0.#} s after finish-task.");
+            }
+            catch (OperationCanceledException) when (_textGap.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{this}: no new text from the LLM for {_maxTextGap.TotalSeconds:0.#} s before finish-task.");
             }
 
             if (Volatile.Read(ref _finishing) == 1 && !_stalled.IsCancellationRequested)
@@ -130,6 +147,7 @@ internal sealed class CosyVoiceTask : IAsyncDisposable
         }
 
         _stalled.Dispose();
+        _textGap.Dispose();
         if (_finishedCleanly)
         {
             _pool.Return(_connection);

@@ -47,6 +47,12 @@ public sealed class DashScopeEngineOptions
     /// <summary>CosyVoice: send the reply's text as the LLM streams it (one <c>continue-task</c> per piece) rather than sentence by sentence.</summary>
     public bool Duplex { get; set; } = true;
 
+    /// <summary>
+    /// CosyVoice duplex: the longest the LLM may go without new text while a task is open (before finish-task); past it
+    /// the task fails as an engine failure instead of holding the turn.
+    /// </summary>
+    public TimeSpan MaxTextGap { get; set; } = TimeSpan.FromSeconds(10);
+
     internal static readonly int[] CosyVoiceRates = [8_000, 16_000, 22_050, 24_000, 44_100, 48_000];
 
     /// <summary>Configuration errors, each naming its key under <paramref name="section"/>; empty when valid.</summary>
@@ -76,6 +82,11 @@ public sealed class DashScopeEngineOptions
         if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromMinutes(10))
         {
             errors.Add($"{section}:Timeout must be between 00:00:00.001 and 00:10:00.");
+        }
+
+        if (MaxTextGap <= TimeSpan.Zero || MaxTextGap > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"{section}:MaxTextGap must be between 00:00:00.001 and 00:10:00.");
         }
 
         if (MaxRetries is < 0 or > 10)

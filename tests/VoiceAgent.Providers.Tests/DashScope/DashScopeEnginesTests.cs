@@ -121,6 +121,32 @@ public sealed class DashScopeEnginesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_duplex_task_that_gets_no_new_text_fails_instead_of_holding_the_turn()
+    {
+        // The LLM sends a sentence and the start of the next, then nothing more and never its end.
+        var options = Options(DashScopeEngines.DefaultTtsModel);
+        options.MaxTextGap = TimeSpan.FromMilliseconds(300);
+        using var tts = DashScopeEngines.CreateTextToSpeechClient(options, 16_000);
+        var duplex = tts.GetService<IDuplexTextToSpeech>().ShouldNotBeNull();
+        await using var synthesis = await duplex.StartAsync(null, Timeout());
+        await synthesis.SendAsync("第一句。还有", Timeout());
+        var heard = 0;
+        var gap = await Should.ThrowAsync<TimeoutException>(async () =>
+        {
+            await foreach (var update in synthesis.ReadAsync(Timeout()))
+            {
+                heard += update.Audio?.Data.Length ?? 0;
+            }
+        });
+
+        gap.Message.ShouldContain("no new text from the LLM");
+        heard.ShouldBeGreaterThan(0, "the sentence that was complete is spoken first");
+        var task = _fake.Tts.ShouldHaveSingleItem();
+        task.FinishReceived.ShouldBeFalse();
+        task.Spoken.ShouldBe(["第一句。"]);
+    }
+
+    [Fact]
     public async Task Paraformer_streams_partials_then_the_final_text()
     {
         using var asr = DashScopeEngines.CreateSpeechToTextClient(Options(DashScopeEngines.DefaultAsrModel));
@@ -148,6 +174,7 @@ public sealed class DashScopeEnginesTests : IAsyncLifetime
         errors.ShouldContain("VoiceAgent:Tts:DashScope:BaseUrl must be an absolute ws(s) URL");
         errors.ShouldContain("VoiceAgent:Tts:DashScope:Model is required");
         errors.ShouldContain("VoiceAgent:Tts:DashScope:SampleRate");
+        new DashScopeEngineOptions { Model = "cosyvoice-v2", MaxTextGap = TimeSpan.Zero }.Validate("T").ShouldHaveSingleItem().ShouldContain("T:MaxTextGap");
         options.ToString().ShouldNotContain(Key);
         errors.ShouldNotContain(Key);
     }
