@@ -12,7 +12,9 @@
 #      SETS ("instant embedded"), GC (server-datas | server | workstation: the server's GC mode; default server-datas,
 #      which is what an ASP.NET Core app on .NET 10 runs with), KEEP_GOING=1 (run every level even after a failure),
 #      SERVER_DIRS ("label=dir label=dir": run each set against each build, e.g. a copy of the Release output made before
-#      a change, for before/after ratios within one run on a busy machine; default: the fresh Release build).
+#      a change, for before/after ratios within one run on a busy machine; default: the fresh Release build),
+#      VADS ("default": the configured VAD; e.g. "webrtc silero" runs every set once per VAD engine),
+#      SKIP_BUILD=1 (use the Release output as it is, e.g. when SERVER_DIRS names saved builds and the tree is mid-change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 INSTANT_LEVELS=${1:-"200 400 600 800 1000"}
@@ -26,6 +28,7 @@ SETS=${SETS:-"instant embedded"}
 GC=${GC:-server-datas}
 KEEP_GOING=${KEEP_GOING:-0}
 SERVER_DIRS=${SERVER_DIRS:-"current=$PWD/src/VoiceAgent.Api/bin/Release/net10.0"}
+VADS=${VADS:-default}
 mkdir -p "$OUT"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -36,8 +39,10 @@ case "$GC" in
   *) echo "GC must be server-datas, server or workstation" >&2; exit 2 ;;
 esac
 
-dotnet build src/VoiceAgent.Api -c Release -nologo -v quiet >/dev/null
-dotnet build src/VoiceAgent.Harness -c Release -nologo -v quiet >/dev/null
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  dotnet build src/VoiceAgent.Api -c Release -nologo -v quiet >/dev/null
+  dotnet build src/VoiceAgent.Harness -c Release -nologo -v quiet >/dev/null
+fi
 HARNESS=src/VoiceAgent.Harness/bin/Release/net10.0/voiceagent-harness
 WAV="$OUT/question.wav"
 flite -voice slt -t "What time is it?" -o "$OUT/flite.wav"
@@ -107,14 +112,18 @@ print(fl["p50"],fl["p95"],fl["p99"],vv["p50"],vv["p95"],s["turns_completed"],dro
 
 echo "# capacity.sh $(date -u +%FT%TZ) builds [$SERVER_DIRS] $(nproc) cores; server CPU $SERVER_CPU, load CPU $LOAD_CPU; GC $GC; ${DURATION}s per level" >>"$OUT/results.txt"
 for set in $SETS; do
-  for build in $SERVER_DIRS; do
-    BUILD=${build%%=*}; SERVER_DIR=${build#*=}
-    case "$set" in
-      # The instant ASR publishes no partials, so the transcript turn detector would wait its "uncertain" silence
-      # (1000 ms) on every turn; the fixed detector (EndSilenceMs, 500) keeps voice-to-voice about the service.
-      instant) run_set instant "$INSTANT_LEVELS" VoiceAgent__Asr__Provider=Instant VoiceAgent__Llm__Provider=Instant VoiceAgent__Tts__Provider=Instant \
-                 VoiceAgent__Pipeline__Vad__TurnDetector=Fixed ;;
-      embedded) run_set embedded "$EMBEDDED_LEVELS" ;;
-    esac
+  for vad in $VADS; do
+    # A named VAD engine becomes part of the set's name (instant-silero), so results of several engines stay apart.
+    if [ "$vad" = default ]; then name=$set; VAD_ENV=(); else name=$set-$vad; VAD_ENV=(VoiceAgent__Vad__Provider="$vad"); fi
+    for build in $SERVER_DIRS; do
+      BUILD=${build%%=*}; SERVER_DIR=${build#*=}
+      case "$set" in
+        # The instant ASR publishes no partials, so the transcript turn detector would wait its "uncertain" silence
+        # (1000 ms) on every turn; the fixed detector (EndSilenceMs, 500) keeps voice-to-voice about the service.
+        instant) run_set "$name" "$INSTANT_LEVELS" "${VAD_ENV[@]}" VoiceAgent__Asr__Provider=Instant VoiceAgent__Llm__Provider=Instant \
+                   VoiceAgent__Tts__Provider=Instant VoiceAgent__Pipeline__Vad__TurnDetector=Fixed ;;
+        embedded) run_set "$name" "$EMBEDDED_LEVELS" "${VAD_ENV[@]}" ;;
+      esac
+    done
   done
 done

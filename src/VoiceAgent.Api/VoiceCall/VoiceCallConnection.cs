@@ -100,32 +100,42 @@ public sealed partial class VoiceCallConnection(
 
     private async Task OnTextAsync(ReadOnlyMemory<byte> json, CancellationToken ct)
     {
-        if (!ClientFrameParser.TryParse(json, out var frame, out var error))
+        if (!ClientFrameParser.TryParse(json, out var frame, out var error, _sessionId))
         {
             metrics.Error("bad_frame");
             _out.TrySend(ServerFrames.Error(error!.Code, error.Message));
             return;
         }
 
-        if (frame!.SessionId is { } id && !await EnsureSessionAsync(id, ct))
+        try
         {
-            return;
-        }
-
-        if (frame.Audio is { Length: > 0 } audio)
-        {
-            if (_chain is null)
+            if (frame.SessionId is { } id && !await EnsureSessionAsync(id, ct))
             {
-                _out.TrySend(ServerFrames.Error(400, "meta_info.session_id is required in the first frame; this audio was dropped."));
                 return;
             }
 
-            await WriteInputAsync(audio, ct);
-        }
+            if (frame.Audio is { Length: > 0 } audio)
+            {
+                if (_chain is null)
+                {
+                    _out.TrySend(ServerFrames.Error(400, "meta_info.session_id is required in the first frame; this audio was dropped."));
+                    return;
+                }
 
-        if (frame.IsClose)
+                // The frame's rented array goes on with the audio; the VAD stage returns it.
+                var pooled = frame.Pooled!;
+                frame = frame with { Pooled = null };
+                await WriteInputAsync(InputAudioFrame.Rented(pooled, audio.Length, AudioFormat.Pcm16Mono16k), ct);
+            }
+
+            if (frame.IsClose)
+            {
+                EndInput();
+            }
+        }
+        finally
         {
-            EndInput();
+            frame.Release();
         }
     }
 
@@ -142,7 +152,7 @@ public sealed partial class VoiceCallConnection(
         }
         else if (pcm.Length > 0)
         {
-            await WriteInputAsync(pcm.ToArray(), ct);
+            await WriteInputAsync(InputAudioFrame.Rented(AudioPool.Rent(pcm.Span), pcm.Length, AudioFormat.Pcm16Mono16k), ct);
         }
     }
 
@@ -199,11 +209,11 @@ public sealed partial class VoiceCallConnection(
         }
     }
 
-    private async Task WriteInputAsync(byte[] pcm, CancellationToken ct)
+    private async Task WriteInputAsync(InputAudioFrame audio, CancellationToken ct)
     {
         try
         {
-            await _chain!.Input.WriteAsync(new InputAudioFrame(new AudioChunk(pcm, AudioFormat.Pcm16Mono16k)), ct);
+            await _chain!.Input.WriteAsync(audio, ct);
         }
         catch (System.Threading.Channels.ChannelClosedException)
         {

@@ -51,9 +51,12 @@ public sealed partial class AsrStage(ISpeechToTextClient recognizer, TurnTimelin
                 await output.WriteAsync(frame, cancellationToken);
                 break;
             case UserAudioFrame audio when utterance?.Turn == audio.Turn:
+                // The pipe copies the audio, so its array goes back as soon as the write is done.
                 await utterance.WriteAsync(audio.Pcm, cancellationToken);
+                audio.ReturnToPool();
                 break;
-            case UserAudioFrame:
+            case UserAudioFrame stale:
+                stale.ReturnToPool();
                 break;
             case UserSpeechEndedFrame ended when utterance?.Turn == ended.Turn:
                 await utterance.FinishAsync();

@@ -36,15 +36,29 @@ public readonly record struct AudioFormat(int SampleRate, int Channels = 1, int 
             return false;
         }
 
-        var parts = mediaType.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0 || !(parts[0].Equals("audio/pcm", StringComparison.OrdinalIgnoreCase) || parts[0].Equals("audio/l16", StringComparison.OrdinalIgnoreCase)))
-        {
-            return false;
-        }
-
+        // Read in place (every chunk of a reply carries its media type): the parts as Split with trimming would give them.
+        var text = mediaType.AsSpan();
+        var typeSeen = false;
         int rate = defaultRate, channels = 1;
-        foreach (var p in parts.AsSpan(1))
+        foreach (var range in text.Split(';'))
         {
+            var p = text[range].Trim();
+            if (p.IsEmpty)
+            {
+                continue;
+            }
+
+            if (!typeSeen)
+            {
+                if (!(p.Equals("audio/pcm", StringComparison.OrdinalIgnoreCase) || p.Equals("audio/l16", StringComparison.OrdinalIgnoreCase)))
+                {
+                    return false;
+                }
+
+                typeSeen = true;
+                continue;
+            }
+
             var eq = p.IndexOf('=');
             if (eq < 0)
             {
@@ -52,7 +66,7 @@ public readonly record struct AudioFormat(int SampleRate, int Channels = 1, int 
             }
 
             var key = p[..eq];
-            if (!int.TryParse(p.AsSpan(eq + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value <= 0)
+            if (!int.TryParse(p[(eq + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value <= 0)
             {
                 return false;
             }
@@ -65,6 +79,11 @@ public readonly record struct AudioFormat(int SampleRate, int Channels = 1, int 
             {
                 channels = value;
             }
+        }
+
+        if (!typeSeen)
+        {
+            return false;
         }
 
         format = new AudioFormat(rate, channels);

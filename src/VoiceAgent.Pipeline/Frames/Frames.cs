@@ -15,7 +15,17 @@ public abstract record Frame;
 public abstract record TurnFrame(TurnId Turn) : Frame;
 
 /// <summary>Audio from the caller's microphone, in any format and chunk size.</summary>
-public sealed record InputAudioFrame(AudioChunk Audio) : Frame;
+public sealed record InputAudioFrame(AudioChunk Audio) : Frame
+{
+    private byte[]? _pooled;
+
+    /// <summary>A frame whose audio is the start of an array rented from the shared pool; the stage that reads it returns it.</summary>
+    public static InputAudioFrame Rented(byte[] rented, int length, AudioFormat format) =>
+        new(new AudioChunk(rented.AsMemory(0, length), format)) { _pooled = rented };
+
+    /// <summary>Gives a rented array back once its audio has been copied on (a no-op for audio that was not rented).</summary>
+    public void ReturnToPool() => AudioPool.Return(ref _pooled);
+}
 
 /// <summary>No more input will come: finish the turn in progress, then end.</summary>
 public sealed record EndOfInputFrame : Frame;
@@ -24,7 +34,20 @@ public sealed record EndOfInputFrame : Frame;
 public sealed record UserSpeechStartedFrame(TurnId Turn, TimeSpan StreamTime) : TurnFrame(Turn);
 
 /// <summary>Audio of the user's turn (16 kHz PCM16 mono), pre-roll included.</summary>
-public sealed record UserAudioFrame(TurnId Turn, ReadOnlyMemory<byte> Pcm) : TurnFrame(Turn);
+public sealed record UserAudioFrame(TurnId Turn, ReadOnlyMemory<byte> Pcm) : TurnFrame(Turn)
+{
+    private byte[]? _pooled;
+
+    /// <summary>A copy of <paramref name="pcm"/> in an array rented from the shared pool; the stage that reads it returns it.</summary>
+    public static UserAudioFrame Rented(TurnId turn, ReadOnlySpan<byte> pcm)
+    {
+        var rented = AudioPool.Rent(pcm);
+        return new UserAudioFrame(turn, rented.AsMemory(0, pcm.Length)) { _pooled = rented };
+    }
+
+    /// <summary>Gives a rented array back once its audio has been copied on (a no-op for audio that was not rented).</summary>
+    public void ReturnToPool() => AudioPool.Return(ref _pooled);
+}
 
 /// <summary>The user stopped speaking; <paramref name="StreamTime"/> is the end of speech in input-audio time.</summary>
 public sealed record UserSpeechEndedFrame(TurnId Turn, TimeSpan StreamTime) : TurnFrame(Turn);

@@ -51,13 +51,15 @@ public static class SynthesisUpdates
             yield return new TextToSpeechResponseUpdate([.. words]) { Kind = TextToSpeechResponseUpdateKind.AudioUpdating, ModelId = modelId };
         }
 
+        // Each chunk is a slice of the synthesis itself (no copy): nothing writes to the samples once synthesized.
+        var pcm = SampleBytes.Of(audio);
         var mediaType = format.ToMediaType();
         var chunk = Math.Max(1, format.SamplesFor(chunkMs));
         for (var offset = 0; offset < audio.Length; offset += chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var count = Math.Min(chunk, audio.Length - offset);
-            yield return new TextToSpeechResponseUpdate([new DataContent(Pcm16.ToBytes(audio.AsSpan(offset, count)), mediaType)])
+            yield return new TextToSpeechResponseUpdate([new DataContent(pcm.Slice(offset * 2, count * 2), mediaType)])
             {
                 Kind = offset + count >= audio.Length ? TextToSpeechResponseUpdateKind.AudioUpdated : TextToSpeechResponseUpdateKind.AudioUpdating,
                 ModelId = modelId,

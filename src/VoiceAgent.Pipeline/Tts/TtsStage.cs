@@ -155,8 +155,15 @@ public sealed partial class TtsStage(
                         later.Clear();
                     }
 
-                    framer.Append(ToOutput(data, _format, resamplers, ref resampler, resampled));
-                    bytesSent += await SendChunksAsync(sentence, framer, output, token);
+                    if (IsOutputFormat(data, _format))
+                    {
+                        bytesSent += await SendSlicesAsync(sentence, framer, data.Data, output, token);
+                    }
+                    else
+                    {
+                        framer.Append(ToOutput(data, _format, resamplers, ref resampler, resampled));
+                        bytesSent += await SendChunksAsync(sentence, framer, output, token);
+                    }
                 }
             }
 
@@ -205,6 +212,37 @@ public sealed partial class TtsStage(
 
         return sent;
     }
+
+    /// <summary>
+    /// Sends the engine's own audio (already in the output format) in the same chunks the framer would cut, but as
+    /// slices of the engine's buffer: only a chunk that straddles two of the engine's buffers is copied (through the framer).
+    /// </summary>
+    private async ValueTask<int> SendSlicesAsync(SentenceFrame sentence, AudioFramer framer, ReadOnlyMemory<byte> audio, ChannelWriter<Frame> output, CancellationToken token)
+    {
+        var sent = 0;
+        if (framer.Buffered > 0)
+        {
+            var topUp = Math.Min(framer.FrameBytes - framer.Buffered, audio.Length);
+            framer.Append(audio.Span[..topUp]);
+            audio = audio[topUp..];
+            sent += await SendChunksAsync(sentence, framer, output, token);
+        }
+
+        while (audio.Length >= framer.FrameBytes)
+        {
+            var chunk = audio[..framer.FrameBytes];
+            audio = audio[framer.FrameBytes..];
+            sent += chunk.Length;
+            timeline.Mark(sentence.Turn, TurnMilestone.FirstAudio);
+            await output.WriteAsync(new AgentAudioFrame(sentence.Turn, new AudioChunk(chunk, _format)), token);
+        }
+
+        framer.Append(audio.Span);
+        return sent;
+    }
+
+    private static bool IsOutputFormat(DataContent data, AudioFormat output) =>
+        AudioFormat.TryParseMediaType(data.MediaType, out var format, output.SampleRate) && format.SampleRate == output.SampleRate && format.Channels == 1;
 
     /// <summary>
     /// An engine's audio in the stage's output format: as it is when it already is (mono PCM16 at the output rate), else

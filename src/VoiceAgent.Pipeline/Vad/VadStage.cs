@@ -40,7 +40,7 @@ public sealed class VadStage(
         using var converter = new InputConverter(resamplers, SampleRate);
         using var turnEnds = turnDetector;
         var call = new CallAudio(detector, new VadEndpointer(options, frameBytes, detector.FrameMs), new AudioFramer(frameBytes), converter);
-        var reader = new MissingAudioReader(input, () => CheckDue(call), _time);
+        using var reader = new MissingAudioReader(input, () => CheckDue(call), _time);
         await FrameLoop.RunAsync(reader, output, frame => HandleAsync(frame, call, output, cancellationToken), cancellationToken);
     }
 
@@ -97,7 +97,11 @@ public sealed class VadStage(
                 break;
             case InputAudioFrame audio:
                 call.Received(audio, _time);
-                foreach (var next in Process(call, audio))
+                var produced = Process(call, audio);
+
+                // The chunk's audio now sits in the framer (and in the frames produced): its array can go back.
+                audio.ReturnToPool();
+                foreach (var next in produced)
                 {
                     await output.WriteAsync(next, cancellationToken);
                 }
@@ -159,10 +163,10 @@ public sealed class VadStage(
                     call.SpeechFrames = (options.MinSpeechMs + call.Detector.FrameMs - 1) / call.Detector.FrameMs;
                     turnDetector?.TurnStarted(call.Turn);
                     produced.Add(new UserSpeechStartedFrame(call.Turn, streamTime));
-                    produced.Add(new UserAudioFrame(call.Turn, call.Endpointer.PendingAudio.ToArray()));
+                    produced.Add(UserAudioFrame.Rented(call.Turn, call.Endpointer.PendingAudio));
                     break;
                 case EndpointerEvent.Speech:
-                    produced.Add(new UserAudioFrame(call.Turn, pcm.ToArray()));
+                    produced.Add(UserAudioFrame.Rented(call.Turn, pcm));
                     break;
                 case EndpointerEvent.SpeechEnded:
                     interruptions?.SpeechEnded(call.Turn);
