@@ -37,7 +37,11 @@ public static class TurnCases
         await call.PlayAsync(Clip.Concat(Clip.Silence(Lead), noise).ToBytes());
         await call.SilenceAsync(2000);
         var started = call.Events.Any(e => e.Type is "asr" or "audio" or "interrupt");
-        return new CaseResult("noise", part, label, Heard: true, Hit: started, Detail: string.Join(" | ", call.Events.Where(a => a.Type == "asr" && a.Final).Select(a => a.Msg)));
+        // What started it: the finals, or, while the noise still holds the turn open, the partials so far.
+        var partials = call.Events.Where(e => e.Type == "asr" && !e.Final).ToList();
+        var finals = string.Join(" | ", call.Events.Where(a => a.Type == "asr" && a.Final).Select(a => $"\"{a.Msg}\""));
+        var detail = partials.Count == 0 ? finals : $"{finals} ({partials.Count} partials, last \"{partials[^1].Msg}\")";
+        return new CaseResult("noise", part, label, Heard: true, Hit: started, Detail: detail);
     }
 
     /// <summary>The question mixed into continuous noise that starts 1 s before it and goes on for 8 s after it; missed = no agent audio while the noise goes on.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using VoiceAgent.Pipeline.Frames;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Turns;
+using VoiceAgent.Pipeline.Turns.Detection;
 
 namespace VoiceAgent.Pipeline.Llm;
 
@@ -34,7 +35,8 @@ public sealed partial class LlmStage(
         {
             case TranscriptFrame { IsFinal: true } t when conversation is not null:
                 await output.WriteAsync(frame, cancellationToken);
-                if (!string.IsNullOrWhiteSpace(t.Text) && !turns.IsStale(t.Turn))
+                // A wordless turn (noise the VAD took for speech, a recogniser's "..." or "[BLANK_AUDIO]") is not a question.
+                if (UtteranceText.HasWords(t.Text) && !turns.IsStale(t.Turn))
                 {
                     turns.ReplyStarted(t.Turn);
                     conversation.BeginReply(t.Turn, t.Text);

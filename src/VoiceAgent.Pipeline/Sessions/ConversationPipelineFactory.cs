@@ -56,7 +56,7 @@ public sealed class ConversationPipelineFactory(
         var speech = SpeechOptions(conversation.Settings.Tts);
 
         // The call's side door from the recogniser back to the VAD stage: partials for the turn detector and the interruption policy.
-        var transcript = new UserTranscript(_time);
+        var transcript = new UserTranscript(_time, SpeechToTextPartials.PublishedBy(asr));
         var detector = (turnDetectors ?? BuiltInTurnDetector(o.Vad, _time)).Create(VadStage.SampleRate, transcript);
         // Owned by the chain from here on: it goes into the ChainOutput, which the chain disposes after its stages.
 #pragma warning disable CA2000

@@ -5,7 +5,9 @@ namespace VoiceAgent.Pipeline.Turns;
 /// turn detector and the interruption policy read. Partials travel downstream as frames too, but the VAD stage sits
 /// upstream of the recogniser, so it needs this side door to hear them.
 /// </summary>
-public sealed class UserTranscript(TimeProvider? time = null)
+/// <param name="time">The clock of the snapshots' timestamps.</param>
+/// <param name="partialsPublished">False when the call's recogniser publishes no partials (a batch engine): only finals will come.</param>
+public sealed class UserTranscript(TimeProvider? time = null, bool partialsPublished = true)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private TranscriptSnapshot? _latest;
@@ -16,6 +18,9 @@ public sealed class UserTranscript(TimeProvider? time = null)
 
     /// <summary>The most recent partial or final of any turn; null before the first.</summary>
     public TranscriptSnapshot? Latest => Volatile.Read(ref _latest);
+
+    /// <summary>Whether this call's recogniser publishes partials at all (<see cref="Asr.SpeechToTextPartials"/>).</summary>
+    public bool PartialsPublished => partialsPublished;
 
     /// <summary>True once this call's recogniser has produced a partial: it streams, so words can be counted while the user speaks.</summary>
     public bool PartialsSeen => _partialsSeen;

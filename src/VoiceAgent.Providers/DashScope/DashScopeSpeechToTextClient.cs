@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
+using VoiceAgent.Pipeline.Asr;
 
 namespace VoiceAgent.Providers.DashScope;
 
@@ -134,6 +135,7 @@ public sealed class DashScopeSpeechToTextClient : ISpeechToTextClient
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(SpeechToTextClientMetadata) ? _metadata
+            : serviceType == typeof(SpeechToTextPartials) ? SpeechToTextPartials.Streamed
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using VoiceAgent.Pipeline.Asr;
 
 namespace VoiceAgent.Providers.Instant;
 
@@ -35,6 +36,7 @@ public sealed class InstantSpeechToTextClient(string transcript = "benchmark que
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(SpeechToTextClientMetadata) ? _metadata
+            : serviceType == typeof(SpeechToTextPartials) ? SpeechToTextPartials.None
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }

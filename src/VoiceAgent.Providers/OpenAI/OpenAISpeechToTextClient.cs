@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using global::OpenAI;
 using global::OpenAI.Audio;
 using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Pipeline.Asr;
 
 namespace VoiceAgent.Providers.OpenAI;
 
@@ -72,6 +73,7 @@ public sealed class OpenAISpeechToTextClient : ISpeechToTextClient
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(SpeechToTextClientMetadata) ? _metadata
+            : serviceType == typeof(SpeechToTextPartials) ? SpeechToTextPartials.None
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }

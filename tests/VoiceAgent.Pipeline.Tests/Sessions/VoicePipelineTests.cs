@@ -74,6 +74,28 @@ public class VoicePipelineTests
         tts.Spoken.ShouldNotBeEmpty();
     }
 
+    [Theory]
+    [InlineData("...")]
+    [InlineData("[BLANK_AUDIO]")]
+    public async Task A_turn_whose_final_transcript_has_no_words_sends_nothing_to_the_llm_and_gets_no_reply(string heard)
+    {
+        var (factory, asr, llm, tts) = Build();
+        asr.TextCallback = _ => heard;
+        var conversation = new Conversation("s-wordless", SessionSettings.Default);
+        await using var chain = factory.StartVoiceCall(conversation, CancellationToken.None);
+        var tracker = new ReplyTracker(conversation, chain.Turns);
+
+        await Feed(chain, Tone(1000), Silence(TrailingSilenceMs));
+        await chain.Input.WriteAsync(new EndOfInputFrame()).AsTask().WaitAsync(Timeout);
+        var frames = await ReadUntil(chain, tracker, f => f is EndOfInputFrame);
+
+        frames.OfType<TranscriptFrame>().Single(t => t.IsFinal).Text.ShouldBe(heard);
+        llm.Requests.ShouldBeEmpty();
+        frames.ShouldNotContain(f => f is ReplyTextFrame || f is SentenceAudioStartedFrame || f is AgentAudioFrame || f is ReplyEndFrame);
+        tts.Spoken.ShouldBeEmpty();
+        conversation.History.ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task Barge_in_interrupts_the_reply_and_nothing_of_the_old_turn_follows()
     {

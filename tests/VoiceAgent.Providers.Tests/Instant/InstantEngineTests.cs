@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using VoiceAgent.Pipeline.Asr;
 using VoiceAgent.Pipeline.Tts;
 using VoiceAgent.Providers.Instant;
 
@@ -19,6 +20,13 @@ public sealed class InstantEngineTests
         response.Text.ShouldBe("benchmark question");
         audio.Position.ShouldBe(audio.Length);
         response.EndTime.ShouldBe(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void The_recogniser_reports_that_it_publishes_no_partials()
+    {
+        using var stt = new InstantSpeechToTextClient();
+        SpeechToTextPartials.PublishedBy(stt).ShouldBeFalse();
     }
 
     [Fact]

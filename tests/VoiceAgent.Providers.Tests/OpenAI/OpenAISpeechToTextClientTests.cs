@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.AI;
+using VoiceAgent.Pipeline.Asr;
 using VoiceAgent.Pipeline.Audio;
 using VoiceAgent.Providers.OpenAI;
 
@@ -7,6 +8,13 @@ namespace VoiceAgent.Providers.Tests.OpenAI;
 
 public sealed class OpenAISpeechToTextClientTests
 {
+    [Fact]
+    public void A_batch_transcription_engine_reports_through_its_resilience_wrapper_that_it_publishes_no_partials()
+    {
+        using var client = OpenAIEngines.CreateSpeechToTextClient(TestEngines.Options("http://127.0.0.1:9/v1"));
+        SpeechToTextPartials.PublishedBy(client).ShouldBeFalse();
+    }
+
     [Fact]
     public async Task Uploads_pcm_as_a_wav_file_with_the_language_hint()
     {

@@ -55,6 +55,14 @@ internal static class EnglishUtterance
         "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
         "hundred", "thousand", "million", "double", "triple", "point");
 
+    // Words read out one at a time in a phone number, an order number or a code.
+    private static readonly FrozenSet<string> Digits = FrozenSet.Create(
+        StringComparer.Ordinal, "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "double", "triple");
+
+    // After these a lone digit is more likely the first of several than the whole answer ("my number is five…").
+    private static readonly FrozenSet<string> ReadOutStarts = FrozenSet.Create(
+        StringComparer.Ordinal, "is", "was", "number", "code", "pin", "extension", "zip", "postcode", "reference");
+
     // A number right after one of these is an operand, and the expression may be whole ("twelve times seven").
     private static readonly FrozenSet<string> Operators = FrozenSet.Create(
         StringComparer.Ordinal, "plus", "minus", "times", "by", "over", "divided", "multiplied", "of");
@@ -156,20 +164,32 @@ internal static class EnglishUtterance
 
     private static bool IsSubjectOrModal(string word) => word is "i" or "we" or "they" or "you" or "he" or "she" or "would" or "i'd" or "we'd" or "feel" or "feels" or "looks" or "sounds";
 
-    // "my number is five five" is still being read out; "twelve times seven" is a whole operand.
+    // Digits being read out one by one ("my number is five five", "the code is 4 7") leave the sentence open; a lone number
+    // ends it ("a table for four", "what is twelve times seven", "is it open at nine"), and so does a quantity ("twenty
+    // five", "one hundred"). A lone digit right after "is" or "number" may be the first of a phone number: still open.
     private static bool TrailingNumberStillOpen(IReadOnlyList<string> words)
     {
         var i = words.Count - 1;
-        if (!IsNumber(words[i]))
-        {
-            return false;
-        }
-
+        var digits = 0;
         while (i >= 0 && IsNumber(words[i]))
         {
+            if (!IsDigit(words[i]))
+            {
+                return false;
+            }
+
+            digits++;
             i--;
         }
 
-        return i < 0 || !Operators.Contains(words[i]);
+        var before = i >= 0 ? words[i] : "";
+        return digits switch
+        {
+            0 => false,
+            1 => ReadOutStarts.Contains(before),
+            _ => !Operators.Contains(before),
+        };
     }
+
+    private static bool IsDigit(string word) => Digits.Contains(word) || (word.Length == 1 && char.IsAsciiDigit(word[0]));
 }

@@ -6,7 +6,9 @@ namespace VoiceAgent.Pipeline.Turns.Detection;
 /// The built-in detector: listens to the words. A partial that leaves the sentence open ("for", "and", "um", "my number
 /// is", digits being read out) waits <c>MaxEndSilenceMs</c>; a request or statement of details ("I would like…") waits
 /// halfway between <c>EndSilenceMs</c> and <c>MaxEndSilenceMs</c>; a complete question or command waits
-/// <c>MinEndSilenceMs</c>; anything else, or no fresh partial, waits <c>UncertainEndSilenceMs</c>.
+/// <c>MinEndSilenceMs</c>; anything else, or no fresh partial, waits <c>UncertainEndSilenceMs</c>. With a recogniser that
+/// publishes no partials at all (<see cref="UserTranscript.PartialsPublished"/>) there are no words to listen to until the
+/// turn has ended, so every pause waits <c>EndSilenceMs</c>, as the <c>Fixed</c> detector does.
 /// </summary>
 /// <remarks>
 /// A partial only speaks for the audio the recogniser had decoded when it was published. One published more than
@@ -22,6 +24,7 @@ public sealed class TranscriptTurnDetector(VadEndpointerOptions options, UserTra
     public const string Name = "Transcript";
 
     private readonly TimeSpan _min = TimeSpan.FromMilliseconds(options.MinEndSilenceMs);
+    private readonly TimeSpan _end = TimeSpan.FromMilliseconds(options.EndSilenceMs);
     private readonly TimeSpan _uncertain = TimeSpan.FromMilliseconds(Math.Clamp(options.UncertainEndSilenceMs, options.EndSilenceMs, options.MaxEndSilenceMs));
     private readonly TimeSpan _max = TimeSpan.FromMilliseconds(options.MaxEndSilenceMs);
     private readonly TimeSpan _request = TimeSpan.FromMilliseconds((options.EndSilenceMs + options.MaxEndSilenceMs) / 2);
@@ -50,6 +53,11 @@ public sealed class TranscriptTurnDetector(VadEndpointerOptions options, UserTra
 
     public TimeSpan EndSilence(TimeSpan silence)
     {
+        if (!transcript.PartialsPublished)
+        {
+            return _end;
+        }
+
         if (transcript.For(_turn) is not { } latest)
         {
             return _uncertain;

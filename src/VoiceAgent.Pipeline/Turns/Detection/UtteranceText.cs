@@ -38,6 +38,32 @@ public static class UtteranceText
         return words.Count == 0 ? UtteranceEnding.Neutral : EnglishUtterance.Classify(words);
     }
 
+    /// <summary>
+    /// Whether the text holds any word, in any script, once a recogniser's notes on what it heard ("[BLANK_AUDIO]", "(music)",
+    /// "&lt;sil&gt;") are set aside: a final without one ("", "...", "[noise]") is a wordless turn, nothing to answer.
+    /// </summary>
+    public static bool HasWords(string? text)
+    {
+        var depth = 0;
+        foreach (var c in text ?? "")
+        {
+            if (c is '[' or '(' or '<')
+            {
+                depth++;
+            }
+            else if (c is ']' or ')' or '>')
+            {
+                depth = Math.Max(0, depth - 1);
+            }
+            else if (depth == 0 && char.IsLetterOrDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Words that are not backchannels or hesitations: what makes speech over the agent an interruption.</summary>
     public static int RealWords(string? text)
     {

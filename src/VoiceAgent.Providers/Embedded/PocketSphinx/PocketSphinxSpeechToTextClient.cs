@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.AI;
 using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Pipeline.Asr;
 
 namespace VoiceAgent.Providers.Embedded.PocketSphinx;
 
@@ -224,6 +225,7 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(SpeechToTextClientMetadata) ? _metadata
+            : serviceType == typeof(SpeechToTextPartials) ? SpeechToTextPartials.Streamed
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }

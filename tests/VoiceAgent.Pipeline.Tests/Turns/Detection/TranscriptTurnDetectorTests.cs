@@ -28,6 +28,27 @@ public sealed class TranscriptTurnDetectorTests : IDisposable
         _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(1000));
 
     [Fact]
+    public void With_a_recogniser_that_publishes_no_partials_every_pause_waits_the_configured_silence()
+    {
+        var batch = new UserTranscript(_time, partialsPublished: false);
+        using var detector = new TranscriptTurnDetector(Options, batch, _time);
+        detector.TurnStarted(_turn);
+        detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(500), "no words will come before the turn ends, so there is nothing to be uncertain about");
+    }
+
+    [Fact]
+    public void A_question_ending_in_a_lone_number_is_answered_quickly_and_a_phone_number_being_read_out_is_not()
+    {
+        Speak();
+        _transcript.Publish(_turn, "can i have a table for four", isFinal: false);
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(250));
+
+        Speak();
+        _transcript.Publish(_turn, "my phone number is oh seven seven", isFinal: false);
+        _detector.EndSilence(Silence).ShouldBe(TimeSpan.FromMilliseconds(2000));
+    }
+
+    [Fact]
     public void A_garbled_partial_waits_longer_than_a_thinking_pause_and_a_short_answer_does_not()
     {
         // What PocketSphinx made of flite kal's "the order number is": neither open nor complete, so the words say nothing.

@@ -43,6 +43,42 @@ public class UtteranceTextTests
         UtteranceText.Classify(text).ShouldBe(UtteranceEnding.Complete);
 
     [Theory]
+    [InlineData("is it open at nine")]
+    [InlineData("can i book a table for four")]
+    [InlineData("what is eleven plus two")]
+    [InlineData("what is four times 3")]
+    [InlineData("can you add twenty five")]
+    [InlineData("how long is the drive to gate one")]
+    public void A_question_that_ends_in_a_lone_number_or_a_quantity_is_complete(string text) =>
+        UtteranceText.Classify(text).ShouldBe(UtteranceEnding.Complete);
+
+    [Theory]
+    [InlineData("my number is five")]
+    [InlineData("my phone number is oh seven seven")]
+    [InlineData("the pin is 4 4")]
+    [InlineData("call me on five five five two")]
+    [InlineData("the reference is double one")]
+    public void Digits_being_read_out_one_by_one_keep_the_sentence_open(string text) =>
+        UtteranceText.Classify(text).ShouldBe(UtteranceEnding.Open);
+
+    [Fact]
+    public void A_request_that_ends_in_a_lone_number_is_a_request_not_an_open_sentence() =>
+        UtteranceText.Classify("i would like a table for four").ShouldBe(UtteranceEnding.Request);
+
+    [Theory]
+    [InlineData("", false)]
+    [InlineData("  ... ", false)]
+    [InlineData("[BLANK_AUDIO]", false)]
+    [InlineData("(music) .", false)]
+    [InlineData("<sil>", false)]
+    [InlineData("um", true)]
+    [InlineData("5", true)]
+    [InlineData("嗯", true)]
+    [InlineData("[noise] what time is it", true)]
+    public void A_final_without_a_word_in_any_script_is_a_wordless_turn(string text, bool hasWords) =>
+        UtteranceText.HasWords(text).ShouldBe(hasWords);
+
+    [Theory]
     [InlineData("i would like to book a table far")]
     [InlineData("I need a taxi tomorrow morning")]
     [InlineData("my name is john smith")]
