@@ -19,6 +19,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public int ProcessId => _process.Id;
+
     public string LogTail
     {
         get
@@ -88,6 +90,24 @@ public sealed class ServiceProcess : IAsyncDisposable
     public async Task KillAsync()
     {
         _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>SIGTERM, as systemd or docker stop the service, then waits for it to exit.</summary>
+    public async Task TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>SIGKILL to the service alone, not to the processes it started: whatever they do next is up to them.</summary>
+    public async Task KillServiceOnlyAsync()
+    {
+        _process.Kill(entireProcessTree: false);
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 

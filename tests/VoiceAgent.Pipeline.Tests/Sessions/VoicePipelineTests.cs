@@ -56,6 +56,44 @@ public class VoicePipelineTests
     }
 
     [Fact]
+    public async Task The_recogniser_hears_only_each_turns_speech_never_the_silence_or_noise_between_turns()
+    {
+        var (factory, asr, _, _) = Build();
+        var heard = new List<byte[]>();
+        asr.TextCallback = audio =>
+        {
+            heard.Add(audio);
+            return $"heard {audio.Length} bytes";
+        };
+        var conversation = new Conversation("s-only-speech", SessionSettings.Default);
+        await using var chain = factory.StartVoiceCall(conversation, CancellationToken.None);
+        var tracker = new ReplyTracker(conversation, chain.Turns);
+        var options = new PipelineOptions().Vad;
+
+        // 4 s of room noise below the detector's threshold, a 1 s turn, 6 s of silence and noise, a 0.8 s turn, silence.
+        byte[][] call = [Noise(4000), Tone(1000), Silence(TrailingSilenceMs), Noise(6000), Tone(800), Silence(TrailingSilenceMs)];
+        await Feed(chain, call);
+        await chain.Input.WriteAsync(new EndOfInputFrame()).AsTask().WaitAsync(Timeout);
+        await ReadUntil(chain, tracker, f => f is EndOfInputFrame);
+
+        // One recognition per turn, each holding its speech, at most the pre-roll before it and the end-of-turn wait after it.
+        asr.Calls.ShouldBe(2);
+        heard.Count.ShouldBe(2);
+        int[] speechMs = [1000, 800];
+        for (var i = 0; i < 2; i++)
+        {
+            var samples = Pcm16.ToSamples(heard[i]);
+            var loud = samples.Select((v, index) => (v, index)).Where(x => Math.Abs((int)x.v) > 1000).Select(x => x.index).ToList();
+            (loud[0] * 1000 / Format.SampleRate).ShouldBeLessThanOrEqualTo(options.PreRollMs + options.FrameMs);
+            ((samples.Length - loud[^1]) * 1000 / Format.SampleRate).ShouldBeLessThanOrEqualTo(options.MaxEndSilenceMs + options.FrameMs);
+            ((loud[^1] - loud[0]) * 1000 / Format.SampleRate).ShouldBeInRange(speechMs[i] - options.FrameMs, speechMs[i]);
+        }
+
+        // Together far less than the call: the 10 s between and before the turns never reached the recogniser.
+        heard.Sum(h => h.Length).ShouldBeLessThan(call.Sum(c => c.Length) - Format.BytesFor(9000));
+    }
+
+    [Fact]
     public async Task A_client_that_stops_sending_after_speaking_still_has_its_turn_ended_and_answered()
     {
         var (factory, _, _, tts) = Build();
@@ -249,4 +287,17 @@ public class VoicePipelineTests
     private const int TrailingSilenceMs = 2500;
 
     private static byte[] Silence(int ms) => new byte[Format.BytesFor(ms)];
+
+    /// <summary>Quiet room noise (RMS about 170, under the test detector's 500): not speech, but not digital silence either.</summary>
+    private static byte[] Noise(int ms)
+    {
+        var random = new Random(ms);
+        var s = new short[Format.SamplesFor(ms)];
+        for (var i = 0; i < s.Length; i++)
+        {
+            s[i] = (short)random.Next(-300, 301);
+        }
+
+        return Pcm16.ToBytes(s);
+    }
 }

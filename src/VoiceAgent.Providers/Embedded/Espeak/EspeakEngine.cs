@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
-using VoiceAgent.Pipeline.Audio;
 
 namespace VoiceAgent.Providers.Embedded.Espeak;
 
@@ -56,12 +55,11 @@ internal sealed class EspeakEngine
             : null;
     }
 
-    /// <summary>Synthesises <paramref name="text"/> and streams eSpeak's audio through <paramref name="resampler"/> as it is produced.</summary>
-    public async Task<EspeakRawSynthesis> SynthesizeAsync(string text, string voiceIdentifier, int rate, int pitch, int volume, IResampler resampler, EngineQueueMetrics? queue, CancellationToken cancellationToken)
+    /// <summary>Speaks <paramref name="speech"/> into <paramref name="sink"/> as eSpeak produces it, one synthesis at a time in this process.</summary>
+    public async Task SpeakAsync(EspeakSpeech speech, EspeakSink sink, EngineQueueMetrics? queue, CancellationToken cancellationToken)
     {
-        var utf8 = new byte[Encoding.UTF8.GetByteCount(text) + 1]; // NUL-terminated; the size includes it
-        Encoding.UTF8.GetBytes(text, utf8);
-        var sink = new SynthesisSink(resampler, cancellationToken);
+        var utf8 = new byte[Encoding.UTF8.GetByteCount(speech.Text) + 1]; // NUL-terminated; the size includes it
+        Encoding.UTF8.GetBytes(speech.Text, utf8);
 
         var waitStarted = queue?.StartWaiting() ?? 0;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -71,10 +69,10 @@ internal sealed class EspeakEngine
             cancellationToken.ThrowIfCancellationRequested();
 
             // Settings are global too, so they are set inside the lock for every synthesis.
-            Check(NativeMethods.SetVoiceByName(voiceIdentifier), $"espeak_SetVoiceByName({voiceIdentifier})");
-            Check(NativeMethods.SetParameter(NativeMethods.ParameterRate, rate, 0), "espeak_SetParameter(rate)");
-            Check(NativeMethods.SetParameter(NativeMethods.ParameterPitch, pitch, 0), "espeak_SetParameter(pitch)");
-            Check(NativeMethods.SetParameter(NativeMethods.ParameterVolume, volume, 0), "espeak_SetParameter(volume)");
+            Check(NativeMethods.SetVoiceByName(speech.Voice), $"espeak_SetVoiceByName({speech.Voice})");
+            Check(NativeMethods.SetParameter(NativeMethods.ParameterRate, speech.Rate, 0), "espeak_SetParameter(rate)");
+            Check(NativeMethods.SetParameter(NativeMethods.ParameterPitch, speech.Pitch, 0), "espeak_SetParameter(pitch)");
+            Check(NativeMethods.SetParameter(NativeMethods.ParameterVolume, speech.Volume, 0), "espeak_SetParameter(volume)");
 
             Run(utf8, sink);
             cancellationToken.ThrowIfCancellationRequested();
@@ -83,12 +81,9 @@ internal sealed class EspeakEngine
         {
             _gate.Release();
         }
-
-        resampler.Flush(sink.Output);
-        return new EspeakRawSynthesis([.. sink.Output], sink.Words);
     }
 
-    private static unsafe void Run(byte[] utf8, SynthesisSink sink)
+    private static unsafe void Run(byte[] utf8, EspeakSink sink)
     {
         // The sink reaches the static callback through user_data, which eSpeak copies into every event.
         var handle = GCHandle.Alloc(sink);
@@ -164,7 +159,7 @@ internal sealed class EspeakEngine
     private static unsafe int OnSynth(short* wav, int samples, EspeakEvent* events)
     {
         // Returning 1 tells eSpeak to stop this synthesis; exceptions must not cross into C.
-        if (events == null || events->UserData == 0 || GCHandle.FromIntPtr(events->UserData).Target is not SynthesisSink sink)
+        if (events == null || events->UserData == 0 || GCHandle.FromIntPtr(events->UserData).Target is not EspeakSink sink)
         {
             return 0;
         }
@@ -200,42 +195,5 @@ internal sealed class EspeakEngine
         yield return $"/usr/lib/{multiarch}";
         yield return "/usr/share";
         yield return "/usr/local/share";
-    }
-
-    /// <summary>Collects one synthesis: resamples audio as it arrives and records word events.</summary>
-    private sealed class SynthesisSink(IResampler resampler, CancellationToken cancellationToken)
-    {
-        public List<short> Output { get; } = [];
-
-        public List<EspeakWordEvent> Words { get; } = [];
-
-        public System.Runtime.ExceptionServices.ExceptionDispatchInfo? Error { get; set; }
-
-        public bool Aborted { get; private set; }
-
-        public unsafe bool Accept(short* wav, int samples, EspeakEvent* events)
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                Aborted = true;
-                return false;
-            }
-
-            for (var e = events; e->Type != NativeMethods.EventListTerminated; e++)
-            {
-                if (e->Type == NativeMethods.EventWord)
-                {
-                    Words.Add(new EspeakWordEvent(e->TextPosition, e->Length, e->Sample));
-                }
-            }
-
-            // wav is NULL on the final call that only reports the end of the synthesis.
-            if (wav != null && samples > 0)
-            {
-                resampler.Process(new ReadOnlySpan<short>(wav, samples), Output);
-            }
-
-            return true;
-        }
     }
 }

@@ -21,6 +21,10 @@ public sealed class EspeakOptions
     [Range(0, 100)]
     public int Pitch { get; set; } = 50;
 
+    /// <summary>eSpeak worker processes that synthesise in parallel; unset means one per core. 0 or 1 synthesises in the service's own process, one sentence at a time.</summary>
+    [Range(0, 64)]
+    public int? Workers { get; set; }
+
     /// <summary>Length of each streamed audio chunk in milliseconds.</summary>
     [Range(10, 1_000)]
     public int ChunkMs { get; set; } = 40;

@@ -10,9 +10,10 @@ namespace VoiceAgent.Providers.Embedded.Espeak;
 
 /// <summary>Text to speech with the embedded eSpeak NG engine: PCM16 mono with word timings, English, Mandarin and ~100 other languages.</summary>
 /// <remarks>
-/// Every synthesis in the process goes through one lock, because eSpeak NG is a process-global synthesiser.
-/// A sentence takes a few milliseconds, so the whole text is synthesised under the lock and only then streamed:
-/// that keeps the lock short and lets every word timing come before the first audio, as <see cref="WordTimingContent"/> requires.
+/// eSpeak NG is a process-global synthesiser, so parallel syntheses need separate processes: with
+/// <see cref="EspeakOptions.Workers"/> above 1 each sentence goes to a pool of eSpeak worker processes; with 0 or 1 every
+/// synthesis runs in this process under one lock. A sentence takes a few milliseconds, so the whole text is synthesised and
+/// only then streamed: that lets every word timing come before the first audio, as <see cref="WordTimingContent"/> requires.
 /// Streaming yields, all with <see cref="TextToSpeechResponseUpdateKind.AudioUpdating"/>: one update holding every word timing
 /// (left out when the text has no words), then the audio in chunks of <see cref="EspeakOptions.ChunkMs"/>; the last chunk's
 /// update is <see cref="TextToSpeechResponseUpdateKind.AudioUpdated"/>, so a consumer knows the sentence's audio is complete.
@@ -26,7 +27,7 @@ public sealed class EspeakTextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
     private readonly EspeakOptions _options;
     private readonly IResamplerFactory _resamplerFactory;
     private readonly EspeakEngine _engine;
-    private readonly EngineQueueMetrics? _queueMetrics;
+    private readonly IEspeakSynthesizer _synthesizer;
     private readonly string _defaultVoiceIdentifier;
     private readonly TextToSpeechClientMetadata _metadata;
 
@@ -39,10 +40,12 @@ public sealed class EspeakTextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         _options = options;
         _resamplerFactory = resamplerFactory;
-        _queueMetrics = queueMetrics;
+        // The service's own eSpeak NG also lists the voices and the sample rate for the workers, which load the same data.
         _engine = EspeakEngine.GetShared();
         _defaultVoiceIdentifier = _engine.Voices.Resolve(options.DefaultVoice)
             ?? throw new ValidationException($"EspeakOptions.DefaultVoice '{options.DefaultVoice}' is not an installed eSpeak NG voice.");
+        var workers = options.Workers ?? Environment.ProcessorCount;
+        _synthesizer = workers > 1 ? new EspeakWorkerPool(workers, _engine.SampleRate, queueMetrics) : new EspeakInProcessSynthesizer(_engine, queueMetrics);
         _metadata = new TextToSpeechClientMetadata(ProviderName, defaultModelId: options.DefaultVoice);
     }
 
@@ -88,10 +91,11 @@ public sealed class EspeakTextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
             : null;
     }
 
-    /// <summary>Nothing to release: the eSpeak NG engine belongs to the process, not to a client.</summary>
-    public void Dispose()
-    {
-    }
+    /// <summary>Stops the worker processes, if any; the in-process engine belongs to the process, not to a client.</summary>
+    public void Dispose() => _synthesizer.Dispose();
+
+    /// <summary>Where syntheses run: the worker pool or the in-process engine (tests look at the pool).</summary>
+    internal IEspeakSynthesizer Synthesizer => _synthesizer;
 
     private async Task<(List<WordTimingContent> Words, short[] Audio, AudioFormat Format)> SynthesizeAsync(string text, TextToSpeechOptions? options, CancellationToken cancellationToken)
     {
@@ -108,7 +112,7 @@ public sealed class EspeakTextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
         }
 
         using var resampler = _resamplerFactory.Create(_engine.SampleRate, format.SampleRate);
-        var raw = await _engine.SynthesizeAsync(text, voice, rate, pitch, volume, resampler, _queueMetrics, cancellationToken).ConfigureAwait(false);
+        var raw = await _synthesizer.SynthesizeAsync(new EspeakSpeech(text, voice, rate, pitch, volume), resampler, cancellationToken).ConfigureAwait(false);
         var words = EspeakWordTimings.Build(text, raw.Words, _engine.SampleRate, raw.Samples, format.SampleRate);
         return (words, raw.Samples, format);
     }

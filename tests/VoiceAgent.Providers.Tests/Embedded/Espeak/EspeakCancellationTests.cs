@@ -54,7 +54,7 @@ public sealed class EspeakCancellationTests
     [Fact]
     public async Task Waiting_for_the_engine_can_be_cancelled()
     {
-        // A synthesis that parks inside eSpeak's callback holds the process-wide lock until released.
+        // A synthesis that parks inside eSpeak's callback holds the process-wide lock until released (in-process mode).
         using var entered = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         var factory = new RecordingResamplerFactory
@@ -65,8 +65,8 @@ public sealed class EspeakCancellationTests
                 release.Wait(TestTimeout);
             },
         };
-        using var holder = CreateClient(resamplers: factory);
-        using var client = CreateClient();
+        using var holder = CreateClient(resamplers: factory, workers: 0);
+        using var client = CreateClient(workers: 0);
         using var cts = new CancellationTokenSource();
         var busy = Task.Run(() => holder.GetAudioAsync("Hold the lock."));
         entered.Wait(TestTimeout).ShouldBeTrue();

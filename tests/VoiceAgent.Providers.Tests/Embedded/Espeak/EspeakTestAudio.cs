@@ -11,8 +11,9 @@ internal static class EspeakTestAudio
 {
     public static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(30);
 
-    public static EspeakTextToSpeechClient CreateClient(int outputRate = 16_000, IResamplerFactory? resamplers = null) =>
-        new(new EspeakOptions { OutputSampleRate = outputRate }, resamplers ?? new LinearResamplerFactory());
+    /// <summary>A client on the default worker pool (one process per core), or in-process with <paramref name="workers"/> 0.</summary>
+    public static EspeakTextToSpeechClient CreateClient(int outputRate = 16_000, IResamplerFactory? resamplers = null, int? workers = null) =>
+        new(new EspeakOptions { OutputSampleRate = outputRate, Workers = workers }, resamplers ?? new LinearResamplerFactory());
 
     public static short[] Samples(TextToSpeechResponse response) => Samples(response.Contents);
 
