@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.Json;
 using VoiceAgent.Pipeline.Audio;
 
 namespace VoiceAgent.Harness.Phone;
@@ -18,10 +17,7 @@ public sealed class PhoneLine(ClientWebSocket socket, string carrier, int rate) 
     private readonly Queue<object> _line = new();
     private readonly List<short> _heard = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly string _streamId = "MZ" + Guid.NewGuid().ToString("N");
-    private long _chunk;
-
-    public int FrameBytes => carrier == "vonage" ? rate / 50 * 2 : rate / 50;
+    private readonly CarrierWire _wire = new(carrier);
 
     /// <summary>When the first agent audio arrived (ms on this line's clock), or null.</summary>
     public double? FirstAudioAt { get; private set; }
@@ -121,54 +117,33 @@ public sealed class PhoneLine(ClientWebSocket socket, string carrier, int rate) 
         return new PhoneLine(socket, carrier, rate);
     }
 
-    public Task StartAsync(string from, string callId, string? token) => carrier switch
-    {
-        "telnyx" => SendJsonAsync(new
-        {
-            @event = "start",
-            sequence_number = "1",
-            start = new { call_control_id = callId, from, to = "+10000000000", media_format = new { encoding = "PCMU", sample_rate = rate, channels = 1 } },
-            stream_id = _streamId,
-        }),
-        "vonage" => SendJsonAsync(new Dictionary<string, string> { ["event"] = "websocket:connected", ["content-type"] = $"audio/l16;rate={rate}", ["from"] = from, ["uuid"] = callId }),
-        _ => StartTwilioAsync(from, callId, token),
-    };
+    public Task StartAsync(string from, string callId, string? token) =>
+        SendJsonAsync(_wire.Start(from, callId, token is null ? null : new Dictionary<string, string> { ["token"] = token }, rate: rate));
 
     /// <summary>Sends one 20 ms frame of PCM16 at the line's rate, coded as the carrier does.</summary>
     public Task SendFrameAsync(ReadOnlySpan<short> pcm)
     {
-        if (carrier == "vonage")
-        {
-            return SendAsync(Pcm16.ToBytes(pcm), WebSocketMessageType.Binary);
-        }
-
-        var coded = new byte[pcm.Length];
-        G711.MuLawEncode(pcm, coded);
-        var n = (++_chunk).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var payload = Convert.ToBase64String(coded);
-        return carrier == "telnyx"
-            ? SendJsonAsync(new { @event = "media", media = new { track = "inbound", chunk = n, timestamp = n, payload }, stream_id = _streamId })
-            : SendJsonAsync(new { @event = "media", streamSid = _streamId, media = new { track = "inbound", chunk = n, timestamp = n, payload } });
+        var coded = _wire.Encode(pcm);
+        return _wire.BinaryAudio ? SendAsync(coded, WebSocketMessageType.Binary) : SendJsonAsync(_wire.Media(coded, _wire.NextChunk()));
     }
 
     public async Task HangUpAsync(CancellationToken ct)
     {
-        if (carrier == "vonage")
+        if (_wire.Stop() is { } stop)
         {
-            await _send.WaitAsync(ct);
-            try
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "hang up", ct);
-            }
-            finally
-            {
-                _send.Release();
-            }
-
+            await SendJsonAsync(stop);
             return;
         }
 
-        await SendJsonAsync(carrier == "telnyx" ? new { @event = "stop", stream_id = _streamId } : new { @event = "stop", streamSid = _streamId });
+        await _send.WaitAsync(ct);
+        try
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "hang up", ct);
+        }
+        finally
+        {
+            _send.Release();
+        }
     }
 
     /// <summary>Reads the service's messages until the socket closes; plays the line meanwhile.</summary>
@@ -220,50 +195,20 @@ public sealed class PhoneLine(ClientWebSocket socket, string carrier, int rate) 
         _send.Dispose();
     }
 
-    private Task StartTwilioAsync(string from, string callSid, string? token)
-    {
-        var parameters = new Dictionary<string, string> { ["from"] = from, ["callSid"] = callSid };
-        if (token is not null)
-        {
-            parameters["token"] = token;
-        }
-
-        return SendJsonAsync(new
-        {
-            @event = "start",
-            sequenceNumber = "1",
-            streamSid = _streamId,
-            start = new { streamSid = _streamId, accountSid = "AC0", callSid, tracks = new[] { "inbound" }, customParameters = parameters, mediaFormat = new { encoding = "audio/x-mulaw", sampleRate = 8000, channels = 1 } },
-        });
-    }
-
     private void OnMessage(byte[] data, WebSocketMessageType type)
     {
         lock (_gate)
         {
             LastActivityAt = Now;
-            if (type == WebSocketMessageType.Binary)
-            {
-                Queue(Pcm16.ToSamples(data));
-                return;
-            }
-
-            using var doc = JsonDocument.Parse(data);
-            var root = doc.RootElement;
-            var kind = carrier == "vonage"
-                ? (root.TryGetProperty("action", out var a) ? a.GetString() : null) switch { "notify" => "mark", var x => x }
-                : root.TryGetProperty("event", out var e) ? e.GetString() : null;
-            switch (kind)
+            var message = _wire.Parse(data, type);
+            switch (message.Kind)
             {
                 case "media":
-                    var coded = Convert.FromBase64String(root.GetProperty("media").GetProperty("payload").GetString()!);
-                    var pcm = new short[coded.Length];
-                    G711.MuLawDecode(coded, pcm);
-                    Queue(pcm);
+                    Queue(_wire.Decode(message.Audio!));
                     break;
                 case "mark":
                     Marks++;
-                    _line.Enqueue(root.GetProperty(carrier == "vonage" ? "payload" : "mark").GetProperty("name").GetString()!);
+                    _line.Enqueue(message.Mark!);
                     break;
                 case "clear":
                     Clears++;
@@ -273,6 +218,11 @@ public sealed class PhoneLine(ClientWebSocket socket, string carrier, int rate) 
                     }
 
                     _line.Clear();
+                    if (_wire.ClearAnswer() is { } cleared)
+                    {
+                        _ = SendJsonAsync(cleared).ContinueWith(_ => { }, TaskScheduler.Default);
+                    }
+
                     break;
             }
         }
@@ -322,18 +272,9 @@ public sealed class PhoneLine(ClientWebSocket socket, string carrier, int rate) 
     }
 
     // Under the lock: the send runs on its own, ordered by the send semaphore.
-    private void Echo(string mark)
-    {
-        object message = carrier switch
-        {
-            "telnyx" => new { @event = "mark", stream_id = _streamId, mark = new { name = mark } },
-            "vonage" => new Dictionary<string, object> { ["event"] = "websocket:notify", ["payload"] = new { name = mark } },
-            _ => new { @event = "mark", streamSid = _streamId, mark = new { name = mark } },
-        };
-        _ = SendJsonAsync(message).ContinueWith(_ => { }, TaskScheduler.Default);
-    }
+    private void Echo(string mark) => _ = SendJsonAsync(_wire.MarkEcho(mark)).ContinueWith(_ => { }, TaskScheduler.Default);
 
-    private Task SendJsonAsync(object message) => SendAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message)), WebSocketMessageType.Text);
+    private Task SendJsonAsync(string json) => SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text);
 
     private async Task SendAsync(byte[] data, WebSocketMessageType type)
     {

@@ -19,9 +19,10 @@ public sealed class DashScopeTextToSpeechClient : ITextToSpeechClient, IVoiceCat
 {
     private const int TailMs = 60;
 
-    // CosyVoice v2's system voices (Alibaba's voice list); any other name (a cloned voice's id) is accepted too.
+    // CosyVoice v2's "_v2" system voices as Alibaba's CosyVoice-V2 voice table lists them; any other name (another
+    // system voice, a cloned voice's id) is accepted too.
     private static readonly string[] KnownVoices =
-        ["longxiaochun_v2", "longxiaoxia_v2", "longwan_v2", "longcheng_v2", "longhua_v2", "longshu_v2", "loongbella_v2", "longxiaocheng_v2", "longtong_v2", "longxiang_v2"];
+        ["longxiaochun_v2", "longxiaoxia_v2", "longwan_v2", "longcheng_v2", "longhua_v2", "longshu_v2", "loongbella_v2"];
 
     private readonly DashScopeEngineOptions _options;
     private readonly DashScopeConnectionPool _pool;

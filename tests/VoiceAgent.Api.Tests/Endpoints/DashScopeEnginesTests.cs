@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using VoiceAgent.Api.Tests.Infrastructure;
+using VoiceAgent.Api.Tests.Telephony;
+using VoiceAgent.Pipeline.Audio;
+using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Providers.Tests.DashScope;
 using VoiceAgent.Providers.Tests.OpenAI;
 
@@ -10,7 +13,7 @@ namespace VoiceAgent.Api.Tests.Endpoints;
 
 /// <summary>
 /// CosyVoice and Paraformer through the real host, against a local fake of DashScope's WebSocket protocol: the voice call,
-/// the Agora SSE, the transcription endpoint, duplex text, a task failing mid-reply, and a barge-in.
+/// a Twilio phone call, the Agora SSE, the transcription endpoint, duplex text, a task failing mid-reply, and a barge-in.
 /// </summary>
 public sealed class DashScopeEnginesTests : IAsyncLifetime
 {
@@ -56,6 +59,41 @@ public sealed class DashScopeEnginesTests : IAsyncLifetime
         tts.Parameters.GetProperty("voice").GetString().ShouldBe("longxiaochun_v2");
         tts.Parameters.GetProperty("sample_rate").GetInt32().ShouldBe(16_000);
         _fake.Upgrades.ShouldAllBe(h => h["Authorization"] == "bearer " + Key);
+    }
+
+    [Fact]
+    public async Task A_twilio_phone_call_through_paraformer_and_cosyvoice_is_recognised_and_answered_in_mulaw_media()
+    {
+        await using var host = await ServiceHost.StartAsync(Settings(
+            ("VoiceAgent:Telephony:PublicBaseUrl", CarrierSimulator.PublicBaseUrl), ("VoiceAgent:Telephony:Twilio:AuthToken", TwilioCallTests.AuthToken)));
+        _fake.Forget(); // the start-up warm-up's tasks
+        await using var twilio = await CarrierSimulator.ConnectAsync(host, "twilio", authToken: TwilioCallTests.AuthToken);
+        await twilio.ConnectedAsync();
+        await twilio.StartAsync("+1 555 123 0719", "CA" + Guid.NewGuid().ToString("N"));
+        await twilio.StreamAsync(TestAudio.FliteTelephone("what is twelve times seven", silenceMs: 1500));
+
+        // Recognised by the fake's Paraformer (whatever flite said), answered by the embedded LLM, spoken by the fake's CosyVoice.
+        var store = host.Service<IConversationStore>();
+        await TwilioCallTests.WaitForHistoryAsync(store, "phone:15551230719", 2);
+        await twilio.WaitUntilAsync(t => t.Count("mark") > 0 && t.Echoed.Count == t.Count("mark"), "every mark echoed");
+        var history = (await store.GetAsync("phone:15551230719"))!.Messages;
+        history[0].Text.ShouldBe(_fake.Transcript);
+        history[1].Text.ShouldContain("84");
+
+        var asr = _fake.Asr.ShouldHaveSingleItem();
+        asr.Parameters.GetProperty("sample_rate").GetInt32().ShouldBe(16_000, "the caller's 8 kHz µ-law reaches Paraformer as the pipeline's 16 kHz PCM");
+        asr.AudioBytes.ShouldBeGreaterThan(16_000);
+        var tts = _fake.Tts.ShouldHaveSingleItem();
+        string.Join("", tts.Pieces.Select(p => p.Text)).ShouldContain("84");
+
+        // The agent's audio comes back as µ-law media, 20–40 ms a message: CosyVoice's tone, 16 kHz down to 8 kHz.
+        var media = twilio.Snapshot().Where(r => r.Kind == "media").Select(r => (byte[])r.Value!).ToList();
+        media.ShouldAllBe(m => m.Length % 160 == 0 && m.Length >= 160 && m.Length <= 320);
+        var heard = twilio.Heard;
+        ((double)heard.Length).ShouldBe(tts.AudioBytes / 4.0, 800, "all CosyVoice made (16-bit at 16 kHz), at half the rate, one byte a sample, within 100 ms");
+        var pcm = new short[heard.Length];
+        G711.MuLawDecode(heard, pcm);
+        pcm.Max(v => Math.Abs((int)v)).ShouldBeGreaterThan(3000, "the tone, not silence");
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using VoiceAgent.Api.Telephony;
 using VoiceAgent.Api.Tests.Infrastructure;
+using VoiceAgent.Harness.Phone;
 using VoiceAgent.Pipeline.Audio;
 
 namespace VoiceAgent.Api.Tests.Telephony;
@@ -24,14 +25,11 @@ public sealed class CarrierSimulator : IAsyncDisposable
     private readonly List<byte> _heard = [];
     private Task _receiving = Task.CompletedTask;
     private Task _playing = Task.CompletedTask;
-    private int _sequence;
-    private long _chunk;
-    private int _frameBytes = 160; // 20 ms on the wire: 160 for 8 kHz G.711, 640 for 16 kHz L16
+    private readonly CarrierWire _wire;
     private readonly System.Collections.Concurrent.ConcurrentQueue<byte[][]> _mic = new();
-    private byte _silence = 0xFF;
     private Task _microphone = Task.CompletedTask;
 
-    private CarrierSimulator(string carrier) => Carrier = carrier;
+    private CarrierSimulator(string carrier) => _wire = new CarrierWire(carrier);
 
     /// <summary>
     /// The address Twilio is told to call in the tests (VoiceAgent:Telephony:PublicBaseUrl): signatures cover it, not the
@@ -42,9 +40,9 @@ public sealed class CarrierSimulator : IAsyncDisposable
     /// <summary>How long a test waits for the pipeline's outcome: generous, because the shared test machine can be loaded 15-fold.</summary>
     public static TimeSpan Patience { get; } = TimeSpan.FromSeconds(90);
 
-    public string Carrier { get; }
+    public string Carrier => _wire.Carrier;
 
-    public string StreamId { get; } = "MZ" + Guid.NewGuid().ToString("N");
+    public string StreamId => _wire.StreamId;
 
     /// <summary>Every message from the service, in order: ("media", bytes) / ("mark", name) / ("clear", null) / ("close", reason).</summary>
     public List<(string Kind, object? Value, DateTime At)> Received { get; } = [];
@@ -98,7 +96,7 @@ public sealed class CarrierSimulator : IAsyncDisposable
         return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString())));
     }
 
-    public Task ConnectedAsync() => SendJsonAsync(new { @event = "connected", protocol = "Call", version = "1.0.0" });
+    public Task ConnectedAsync() => SendTextAsync(CarrierWire.Connected());
 
     /// <summary>
     /// Twilio's start. With no key <paramref name="token"/> on a signed stream, it carries the call token the signed
@@ -106,7 +104,7 @@ public sealed class CarrierSimulator : IAsyncDisposable
     /// </summary>
     public async Task StartAsync(string from, string callSid, string? token = null, string? callToken = null)
     {
-        var parameters = new Dictionary<string, string> { ["from"] = from, ["callSid"] = callSid };
+        var parameters = new Dictionary<string, string>();
         if (token is not null)
         {
             parameters["token"] = token;
@@ -116,58 +114,21 @@ public sealed class CarrierSimulator : IAsyncDisposable
             parameters["callToken"] = issued;
         }
 
-        await SendJsonAsync(new
-    {
-        @event = "start",
-        sequenceNumber = Next(),
-        streamSid = StreamId,
-        start = new
-        {
-            streamSid = StreamId,
-            accountSid = "AC00000000000000000000000000000000",
-            callSid,
-            tracks = new[] { "inbound" },
-            customParameters = parameters,
-            mediaFormat = new { encoding = "audio/x-mulaw", sampleRate = 8000, channels = 1 },
-        },
-    });
+        await SendTextAsync(_wire.Start(from, callSid, parameters));
         StartMicrophone();
     }
 
     /// <summary>Telnyx's start: snake_case, the codec and rate it streams, the caller's number.</summary>
     public async Task StartTelnyxAsync(string from, string callControlId, string encoding = "PCMU", int rate = 8000)
     {
-        _frameBytes = rate / 50 * (encoding == "L16" ? 2 : 1);
-        _silence = encoding switch { "PCMU" => 0xFF, "PCMA" => 0xD5, _ => 0 };
-        await SendJsonAsync(new
-        {
-            @event = "start",
-            sequence_number = Next(),
-            start = new
-            {
-                user_id = "3e6f995f-85f7-4705-9741-53b116d28237",
-                call_control_id = callControlId,
-                from,
-                to = "+15550000000",
-                media_format = new { encoding, sample_rate = rate, channels = 1 },
-            },
-            stream_id = StreamId,
-        });
+        await SendTextAsync(_wire.Start(from, callControlId, encoding: encoding, rate: rate));
         StartMicrophone();
     }
 
     /// <summary>Vonage's first message: websocket:connected with the content type and the headers the NCCO set.</summary>
     public async Task StartVonageAsync(string from, string uuid, int rate = 16000)
     {
-        _frameBytes = rate / 50 * 2;
-        _silence = 0;
-        await SendTextAsync(JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["event"] = "websocket:connected",
-            ["content-type"] = $"audio/l16;rate={rate}",
-            ["from"] = from,
-            ["uuid"] = uuid,
-        }));
+        await SendTextAsync(_wire.Start(from, uuid, rate: rate));
         StartMicrophone();
     }
 
@@ -178,9 +139,9 @@ public sealed class CarrierSimulator : IAsyncDisposable
     public async Task StreamAsync(byte[] wire, bool swapPairs = false)
     {
         var frames = new List<byte[]>();
-        for (var off = 0; off < wire.Length; off += _frameBytes)
+        for (var off = 0; off < wire.Length; off += _wire.FrameBytes)
         {
-            frames.Add(wire[off..Math.Min(wire.Length, off + _frameBytes)]);
+            frames.Add(wire[off..Math.Min(wire.Length, off + _wire.FrameBytes)]);
         }
 
         for (var i = 0; i < frames.Count; i += swapPairs ? 2 : 1)
@@ -218,9 +179,9 @@ public sealed class CarrierSimulator : IAsyncDisposable
                     {
                         if (group.Length == 2)
                         {
-                            var n = _chunk + 1;
-                            _chunk += 2;
-                            await SendMediaAsync(group[1], n + 1);
+                            var n = _wire.NextChunk();
+                            var m = _wire.NextChunk();
+                            await SendMediaAsync(group[1], m);
                             await SendMediaAsync(group[0], n);
                             sent += 2;
                             continue;
@@ -230,7 +191,7 @@ public sealed class CarrierSimulator : IAsyncDisposable
                     }
                     else
                     {
-                        await SendMediaAsync(Enumerable.Repeat(_silence, _frameBytes).ToArray());
+                        await SendMediaAsync(Enumerable.Repeat(_wire.SilenceByte, _wire.FrameBytes).ToArray());
                     }
 
                     sent++;
@@ -245,65 +206,29 @@ public sealed class CarrierSimulator : IAsyncDisposable
         }
     }
 
-    public Task SendMediaAsync(byte[] payload, long? chunk = null)
-    {
-        if (Carrier == "vonage")
-        {
-            return SendBinaryAsync(payload);
-        }
+    public Task SendMediaAsync(byte[] payload, long? chunk = null) =>
+        _wire.BinaryAudio ? SendBinaryAsync(payload) : SendTextAsync(_wire.Media(payload, chunk ?? _wire.NextChunk()));
 
-        var n = chunk ?? ++_chunk;
-        if (Carrier == "telnyx")
-        {
-            return SendJsonAsync(new
-            {
-                @event = "media",
-                sequence_number = Next(),
-                media = new { track = "inbound", chunk = n.ToString(System.Globalization.CultureInfo.InvariantCulture), timestamp = (n * 20).ToString(System.Globalization.CultureInfo.InvariantCulture), payload = Convert.ToBase64String(payload) },
-                stream_id = StreamId,
-            });
-        }
-
-        return SendJsonAsync(new
-        {
-            @event = "media",
-            sequenceNumber = Next(),
-            streamSid = StreamId,
-            media = new { track = "inbound", chunk = n.ToString(System.Globalization.CultureInfo.InvariantCulture), timestamp = (n * 20).ToString(System.Globalization.CultureInfo.InvariantCulture), payload = Convert.ToBase64String(payload) },
-        });
-    }
-
-    public Task DtmfAsync(string digit) => Carrier switch
-    {
-        "telnyx" => SendJsonAsync(new { @event = "dtmf", stream_id = StreamId, sequence_number = Next(), occurred_at = DateTime.UtcNow, dtmf = new { digit } }),
-        "vonage" => SendJsonAsync(new Dictionary<string, object> { ["event"] = "websocket:dtmf", ["digit"] = digit, ["duration"] = 100 }),
-        _ => SendJsonAsync(new { @event = "dtmf", streamSid = StreamId, sequenceNumber = Next(), dtmf = new { track = "inbound_track", digit } }),
-    };
+    public Task DtmfAsync(string digit) => SendTextAsync(_wire.Dtmf(digit));
 
     /// <summary>The call hangs up: Twilio and Telnyx send stop; Vonage closes the socket.</summary>
     public async Task StopAsync()
     {
-        switch (Carrier)
+        if (_wire.Stop() is { } stop)
         {
-            case "telnyx":
-                await SendJsonAsync(new { @event = "stop", sequence_number = Next(), stop = new { user_id = "u", call_control_id = "c" }, stream_id = StreamId });
-                break;
-            case "vonage":
-                await _send.WaitAsync(ServiceHost.Timeout);
-                try
-                {
-                    using var t = new CancellationTokenSource(ServiceHost.Timeout);
-                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "hang up", t.Token);
-                }
-                finally
-                {
-                    _send.Release();
-                }
+            await SendTextAsync(stop);
+            return;
+        }
 
-                break;
-            default:
-                await SendJsonAsync(new { @event = "stop", sequenceNumber = Next(), streamSid = StreamId, stop = new { accountSid = "AC0", callSid = "CA0" } });
-                break;
+        await _send.WaitAsync(ServiceHost.Timeout);
+        try
+        {
+            using var t = new CancellationTokenSource(ServiceHost.Timeout);
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "hang up", t.Token);
+        }
+        finally
+        {
+            _send.Release();
         }
     }
 
@@ -389,8 +314,6 @@ public sealed class CarrierSimulator : IAsyncDisposable
         _send.Dispose();
     }
 
-    private string Next() => (++_sequence).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
     private async Task ReceiveLoopAsync()
     {
         var buffer = new byte[64 * 1024];
@@ -438,56 +361,23 @@ public sealed class CarrierSimulator : IAsyncDisposable
 
     private void OnMessage(byte[] data, WebSocketMessageType type)
     {
-        if (type == WebSocketMessageType.Binary)
-        {
-            Carrier.ShouldBe("vonage", "only Vonage takes binary audio");
-            lock (_gate)
-            {
-                Received.Add(("media", data, DateTime.UtcNow));
-                _line.Enqueue(data);
-            }
-
-            return;
-        }
-
-        using var doc = JsonDocument.Parse(data);
-        var root = doc.RootElement;
-        string? ev;
-        if (Carrier == "vonage")
-        {
-            // Vonage's commands: {"action":"clear"} and {"action":"notify","payload":{...}}, answered as the platform does.
-            ev = root.GetProperty("action").GetString() switch { "notify" => "mark", var a => a };
-        }
-        else
-        {
-            ev = root.GetProperty("event").GetString();
-            if (Carrier == "twilio")
-            {
-                root.GetProperty("streamSid").GetString().ShouldBe(StreamId);
-            }
-            else
-            {
-                root.TryGetProperty("stream_id", out _).ShouldBeFalse("Telnyx's outbound messages carry no stream id");
-            }
-        }
-
+        var message = _wire.Parse(data, type);
         lock (_gate)
         {
-            switch (ev)
+            switch (message.Kind)
             {
                 case "media":
-                    var audio = Convert.FromBase64String(root.GetProperty("media").GetProperty("payload").GetString()!);
+                    var audio = message.Audio!;
                     Received.Add(("media", audio, DateTime.UtcNow));
-                    for (var off = 0; off < audio.Length; off += _frameBytes)
+                    for (var off = 0; off < audio.Length; off += _wire.FrameBytes)
                     {
-                        _line.Enqueue(audio[off..Math.Min(audio.Length, off + _frameBytes)]);
+                        _line.Enqueue(audio[off..Math.Min(audio.Length, off + _wire.FrameBytes)]);
                     }
 
                     break;
                 case "mark":
-                    var name = root.GetProperty(Carrier == "vonage" ? "payload" : "mark").GetProperty("name").GetString()!;
-                    Received.Add(("mark", name, DateTime.UtcNow));
-                    _line.Enqueue(name);
+                    Received.Add(("mark", message.Mark, DateTime.UtcNow));
+                    _line.Enqueue(message.Mark!);
                     break;
                 case "clear":
                     Received.Add(("clear", null, DateTime.UtcNow));
@@ -498,14 +388,14 @@ public sealed class CarrierSimulator : IAsyncDisposable
                         Echo(m);
                     }
 
-                    if (Carrier == "vonage")
+                    if (_wire.ClearAnswer() is { } cleared)
                     {
-                        _ = SendTextAsync("{\"event\":\"websocket:cleared\"}").ContinueWith(_ => { }, TaskScheduler.Default);
+                        _ = SendTextAsync(cleared).ContinueWith(_ => { }, TaskScheduler.Default);
                     }
 
                     break;
                 default:
-                    Received.Add((ev ?? "?", null, DateTime.UtcNow));
+                    Received.Add((message.Kind, null, DateTime.UtcNow));
                     break;
             }
         }
@@ -544,12 +434,6 @@ public sealed class CarrierSimulator : IAsyncDisposable
     {
         Echoed.Add(mark);
         EchoedAt.Add((mark, DateTime.UtcNow));
-        var json = Carrier switch
-        {
-            "telnyx" => JsonSerializer.Serialize(new { @event = "mark", sequence_number = Next(), stream_id = StreamId, mark = new { name = mark } }),
-            "vonage" => JsonSerializer.Serialize(new { @event = "websocket:notify", payload = new { name = mark } }),
-            _ => JsonSerializer.Serialize(new { @event = "mark", sequenceNumber = Next(), streamSid = StreamId, mark = new { name = mark } }),
-        };
-        _ = SendTextAsync(json).ContinueWith(_ => { }, TaskScheduler.Default);
+        _ = SendTextAsync(_wire.MarkEcho(mark)).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 }
