@@ -75,6 +75,13 @@ if (args is ["vad-probe", ..])
     return;
 }
 
+// How periodic (one voice) Silero's speech windows are in the turn-taking sets, in process: ... -- voicing-probe [part]
+if (args is ["voicing-probe", ..])
+{
+    Environment.ExitCode = await VoiceAgent.Benchmarks.TurnTaking.VoicingProbe.RunAsync(args);
+    return;
+}
+
 // Whether the VAD ends a question's turn in continuous noise (Silero, gate on and off), in process: ... -- noise-end-probe [part] [draws]
 if (args is ["noise-end-probe", ..])
 {

@@ -28,6 +28,13 @@ public static class TurnCases
         await call.SilenceAsync(8000, e => e.Any(x => x.Type == "turn_end"));
         var first = call.Events.FirstOrDefault(e => e.Type == "audio" && e.At > end);
         var heard = call.Events.LastOrDefault(e => e.Type == "asr" && e.Final)?.Msg;
+        if (first is not null && Ms(end, first.At) > 1000)
+        {
+            // Why slow: the partials the turn detector had around the end of the question, with their times.
+            var around = call.Events.Where(e => e.Type == "asr" && !e.Final && e.At < first.At).TakeLast(3);
+            heard += $" (partials: {string.Join(", ", around.Select(e => $"\"{e.Msg}\" at {Ms(end, e.At):F0} ms"))})";
+        }
+
         return new CaseResult("question", part, label, Heard: first is not null, Hit: first is not null, Ms: first is null ? null : Ms(end, first.At), Detail: heard);
     }
 
