@@ -10,6 +10,14 @@ if (args is ["asr-latency", ..])
     return;
 }
 
+// Where a traced service allocates (by type and by VoiceAgent method), from a dotnet-trace gc-verbose trace:
+// ... -- alloc-report TRACE.nettrace [top]; see bench/profile-capacity.sh
+if (args is ["alloc-report", ..])
+{
+    Environment.ExitCode = VoiceAgent.Benchmarks.Profiling.AllocationReport.Run(args);
+    return;
+}
+
 // Embedded ASR word error rate per set, voice and audio path (generic, domain, picked): ... -- asr-accuracy [filter]
 if (args is ["asr-accuracy", ..])
 {

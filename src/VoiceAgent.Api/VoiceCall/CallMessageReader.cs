@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 
 namespace VoiceAgent.Api.VoiceCall;
 
@@ -41,6 +42,7 @@ public sealed class CallMessageReader : IDisposable
     /// The next whole message's type (its bytes in <see cref="Message"/>); <see cref="WebSocketMessageType.Close"/> when the
     /// peer closed; null when the socket is no longer open or a limit closed the call.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // one read per frame of every call: no state machine box each time
     public async ValueTask<WebSocketMessageType?> ReadAsync(CancellationToken cancellationToken)
     {
         if (_socket.State != WebSocketState.Open)

@@ -25,7 +25,8 @@ public static class ClientFrameParser
     private static readonly JsonReaderOptions Reader = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <param name="json">The frame as received; read in place (no copy) and not kept after the call.</param>
-    /// <param name="knownSessionId">The call's session id, if known: a frame naming it gets this very string, not a new one.</param>
+    /// <param name="knownSessionId">The call's session id, if known: a frame naming it gets this very string, not a new one
+    /// (as the usual encoding, "raw", gets a constant).</param>
     public static bool TryParse(ReadOnlyMemory<byte> json, out ClientFrame frame, out ClientFrameError? error, string? knownSessionId = null)
     {
         frame = default;
@@ -82,7 +83,7 @@ public static class ClientFrameParser
                 return false;
             }
 
-            if (!TryString(ref fields.SessionId, "session_id", knownSessionId, out sessionId, out error) || !TryString(ref fields.Encoding, "encoding", null, out encoding, out error))
+            if (!TryString(ref fields.SessionId, "session_id", knownSessionId, out sessionId, out error) || !TryString(ref fields.Encoding, "encoding", "raw", out encoding, out error))
             {
                 return false;
             }
@@ -146,7 +147,7 @@ public static class ClientFrameParser
                 return Accept(ref pooled, length, out error);
             }
 
-            ArrayPool<byte>.Shared.Return(pooled);
+            AudioPool.Return(pooled);
         }
 
         var text = ArrayPool<char>.Shared.Rent(Math.Max(1, base64.Length));
@@ -174,7 +175,7 @@ public static class ClientFrameParser
         pooled = AudioPool.Rent(Math.Max(1, Base64.GetMaxDecodedFromUtf8Length(text.Length)));
         if (!Convert.TryFromBase64Chars(text, pooled, out length))
         {
-            ArrayPool<byte>.Shared.Return(pooled);
+            AudioPool.Return(pooled);
             error = new(400, "'audio' is not valid base64.");
             return false;
         }
@@ -187,7 +188,7 @@ public static class ClientFrameParser
         error = CheckPcm(length);
         if (error is not null)
         {
-            ArrayPool<byte>.Shared.Return(pooled);
+            AudioPool.Return(pooled);
             pooled = [];
             return false;
         }
