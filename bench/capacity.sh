@@ -15,6 +15,9 @@
 #      a change, for before/after ratios within one run on a busy machine; default: the fresh Release build),
 #      VADS ("default": the configured VAD; e.g. "webrtc silero" runs every set once per VAD engine),
 #      SKIP_BUILD=1 (use the Release output as it is, e.g. when SERVER_DIRS names saved builds and the tree is mid-change).
+#      EMBEDDED_ENV ("Name=value ...": extra settings for the embedded set, e.g. "VoiceAgent__Tts__Embedded__Workers=0"
+#      for eSpeak in-process under its lock instead of the worker pool).
+# The server's CPU includes its children (the eSpeak worker processes), which inherit its CPU pinning.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 INSTANT_LEVELS=${1:-"200 400 600 800 1000"}
@@ -29,6 +32,7 @@ GC=${GC:-server-datas}
 KEEP_GOING=${KEEP_GOING:-0}
 SERVER_DIRS=${SERVER_DIRS:-"current=$PWD/src/VoiceAgent.Api/bin/Release/net10.0"}
 VADS=${VADS:-default}
+EMBEDDED_ENV=${EMBEDDED_ENV:-}
 mkdir -p "$OUT"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -48,7 +52,8 @@ WAV="$OUT/question.wav"
 flite -voice slt -t "What time is it?" -o "$OUT/flite.wav"
 sox "$OUT/flite.wav" -r 16000 -c 1 -b 16 -e signed-integer "$WAV"
 
-ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+# CPU ticks of the server and its child processes (eSpeak workers); a child that exits between readings drops out.
+ticks() { local t=0 p; for p in "$1" $(pgrep -P "$1" || true); do t=$(( t + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done; echo "$t"; }
 rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
 hz=$(getconf CLK_TCK)
 # Sum of every series of one Prometheus metric (name prefix) on /metrics (no keys configured: every key is an operator).
@@ -72,7 +77,7 @@ start_server() { # $1 = engine set name, then env assignments
 run_set() { # $1 = name, $2 = levels, rest = env
   local name=$1 levels=$2; shift 2
   start_server "$name" "$@"
-  echo "== $name engines, build $BUILD, GC $GC: server pid $server_pid on CPU $SERVER_CPU, load generator on CPU $LOAD_CPU; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== $name engines${*:+ ($*)}, build $BUILD, GC $GC: server pid $server_pid on CPU $SERVER_CPU, load generator on CPU $LOAD_CPU; load average $(cut -d' ' -f1-3 /proc/loadavg)"
   # Warm-up (JIT in both processes, first sessions, decoder loads), not counted.
   taskset -c "$LOAD_CPU" "$HARNESS" load --url "ws://127.0.0.1:$PORT/chat/voice_call" --wav "$WAV" --calls 4 --duration 6 --json >/dev/null 2>&1 || true
   printf "%-5s %6s %6s %6s %7s %7s %5s %4s %4s %5s %8s %9s %7s %5s %5s %s\n" \
@@ -122,7 +127,8 @@ for set in $SETS; do
         # the fixed detector is named anyway so builds from before that report measure the same wait in an A/B run.
         instant) run_set "$name" "$INSTANT_LEVELS" "${VAD_ENV[@]}" VoiceAgent__Asr__Provider=Instant VoiceAgent__Llm__Provider=Instant \
                    VoiceAgent__Tts__Provider=Instant VoiceAgent__Pipeline__Vad__TurnDetector=Fixed ;;
-        embedded) run_set "$name" "$EMBEDDED_LEVELS" "${VAD_ENV[@]}" ;;
+        # shellcheck disable=SC2086 # EMBEDDED_ENV is a list of assignments
+        embedded) run_set "$name" "$EMBEDDED_LEVELS" "${VAD_ENV[@]}" $EMBEDDED_ENV ;;
       esac
     done
   done

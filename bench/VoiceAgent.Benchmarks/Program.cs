@@ -18,6 +18,16 @@ if (args is ["alloc-report", ..])
     return;
 }
 
+// eSpeak NG sentences/s with concurrent callers, in-process lock vs worker pool: ... -- tts-pool [callers] [seconds per round] [rounds]
+if (args is ["tts-pool", ..])
+{
+    await EspeakPoolThroughput.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 4,
+        TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5),
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 // Embedded ASR word error rate per set, voice and audio path (generic, domain, picked): ... -- asr-accuracy [filter]
 if (args is ["asr-accuracy", ..])
 {

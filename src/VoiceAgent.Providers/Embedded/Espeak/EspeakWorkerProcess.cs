@@ -27,7 +27,8 @@ internal sealed class EspeakWorkerProcess : IDisposable
         _process = process;
         ProcessId = process.Id;
         _requests = process.StandardInput.BaseStream;
-        _replies = process.StandardOutput.BaseStream;
+        // Buffered: an anonymous pipe's async read is a blocking read on a pool thread, so one read should fetch many frames.
+        _replies = new BufferedStream(process.StandardOutput.BaseStream, 64 * 1024);
     }
 
     public int ProcessId { get; }
@@ -131,6 +132,7 @@ internal sealed class EspeakWorkerProcess : IDisposable
         try
         {
             _requests.Dispose();
+            _replies.Dispose();
             if (!_process.WaitForExit(TimeSpan.FromSeconds(1)))
             {
                 _process.Kill();
