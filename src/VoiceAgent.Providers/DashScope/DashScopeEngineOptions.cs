@@ -79,24 +79,11 @@ public sealed class DashScopeEngineOptions
             errors.Add($"{section}:SampleRate must be 0 (the output rate) or one of {string.Join(", ", CosyVoiceRates)}.");
         }
 
-        if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromMinutes(10))
-        {
-            errors.Add($"{section}:Timeout must be between 00:00:00.001 and 00:10:00.");
-        }
+        errors.AddRange(EngineResilienceOptions.AttemptErrors(section, Timeout, MaxRetries, RetryBaseDelay));
 
         if (MaxTextGap <= TimeSpan.Zero || MaxTextGap > TimeSpan.FromMinutes(10))
         {
             errors.Add($"{section}:MaxTextGap must be between 00:00:00.001 and 00:10:00.");
-        }
-
-        if (MaxRetries is < 0 or > 10)
-        {
-            errors.Add($"{section}:MaxRetries must be between 0 and 10.");
-        }
-
-        if (RetryBaseDelay < TimeSpan.Zero || RetryBaseDelay > TimeSpan.FromSeconds(30))
-        {
-            errors.Add($"{section}:RetryBaseDelay must be between 0 and 00:00:30.");
         }
 
         return errors;

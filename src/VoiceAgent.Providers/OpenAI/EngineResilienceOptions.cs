@@ -26,6 +26,28 @@ public sealed class EngineResilienceOptions
     /// <summary>Told of every retry and the delay chosen for it (diagnostics and tests).</summary>
     public Action<EngineRetryEvent>? OnRetry { get; set; }
 
+    /// <summary>
+    /// The configuration errors of an engine's attempt settings, each naming its key under <paramref name="section"/>:
+    /// every engine's options (OpenAI-compatible, DashScope) bind these three the same way.
+    /// </summary>
+    internal static IEnumerable<string> AttemptErrors(string section, TimeSpan timeout, int maxRetries, TimeSpan retryBaseDelay)
+    {
+        if (timeout <= TimeSpan.Zero || timeout > TimeSpan.FromMinutes(10))
+        {
+            yield return $"{section}:Timeout must be between 00:00:00.001 and 00:10:00.";
+        }
+
+        if (maxRetries is < 0 or > 10)
+        {
+            yield return $"{section}:MaxRetries must be between 0 and 10.";
+        }
+
+        if (retryBaseDelay < TimeSpan.Zero || retryBaseDelay > TimeSpan.FromSeconds(30))
+        {
+            yield return $"{section}:RetryBaseDelay must be between 0 and 00:00:30.";
+        }
+    }
+
     public static EngineResilienceOptions From(OpenAIEngineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

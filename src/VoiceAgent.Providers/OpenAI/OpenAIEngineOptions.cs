@@ -81,20 +81,7 @@ public sealed class OpenAIEngineOptions
             }
         }
 
-        if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromMinutes(10))
-        {
-            errors.Add($"{section}:Timeout must be between 00:00:00.001 and 00:10:00.");
-        }
-
-        if (MaxRetries is < 0 or > 10)
-        {
-            errors.Add($"{section}:MaxRetries must be between 0 and 10.");
-        }
-
-        if (RetryBaseDelay < TimeSpan.Zero || RetryBaseDelay > TimeSpan.FromSeconds(30))
-        {
-            errors.Add($"{section}:RetryBaseDelay must be between 0 and 00:00:30.");
-        }
+        errors.AddRange(EngineResilienceOptions.AttemptErrors(section, Timeout, MaxRetries, RetryBaseDelay));
 
         if (SpeechSampleRate is < 8_000 or > 48_000)
         {
