@@ -61,6 +61,10 @@ public static class TurnSets
         return [("pink", level), ("brown", level), ("white", level), ("hum", level), ("clicks", level), ("babble", level)];
     }
 
+    /// <summary>The part's noise-only clips at their levels, labelled as the probes print them.</summary>
+    public static List<(string Label, Clip Clip)> NoiseClips(string part, Dictionary<string, Clip> noises) =>
+        [.. Noises(part).Select(n => ($"noise {n.Kind} {n.Dbfs} dBFS", noises[n.Kind].AtLevel(n.Dbfs)))];
+
     public static readonly int[] SnrDb = [10, 5, 0];
 
     public static string[] Backchannels(string part) => part switch

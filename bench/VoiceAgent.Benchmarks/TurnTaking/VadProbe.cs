@@ -15,11 +15,7 @@ public static class VadProbe
         var part = args.Length > 1 ? args[1] : "tune";
         var noises = await NoiseMaker.MakeAsync();
         using var model = SileroModel.Load(new SileroVadOptions().ResolvedModelPath);
-        var clips = new List<(string Label, Clip Clip)>();
-        foreach (var (kind, dbfs) in TurnSets.Noises(part))
-        {
-            clips.Add(($"noise {kind} {dbfs} dBFS", noises[kind].AtLevel(dbfs)));
-        }
+        var clips = TurnSets.NoiseClips(part, noises);
 
         foreach (var voice in TurnSets.Voices(part))
         {
