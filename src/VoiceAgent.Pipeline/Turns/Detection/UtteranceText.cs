@@ -40,28 +40,46 @@ public static class UtteranceText
 
     /// <summary>
     /// Whether the text holds any word, in any script, once a recogniser's notes on what it heard ("[BLANK_AUDIO]", "(music)",
-    /// "&lt;sil&gt;") are set aside: a final without one ("", "...", "[noise]") is a wordless turn, nothing to answer.
+    /// "&lt;sil&gt;") are set aside: a final without one ("", "...", "[noise]") is a wordless turn, nothing to answer. A note
+    /// is a bracket holding only letters, spaces, '_' and '-'; a bracket holding digits or other marks is the user's own
+    /// text, as the keys of a phone call are ("[DTMF: 7#]").
     /// </summary>
     public static bool HasWords(string? text)
     {
-        var depth = 0;
-        foreach (var c in text ?? "")
+        var rest = (text ?? "").AsSpan();
+        while (!rest.IsEmpty)
         {
-            if (c is '[' or '(' or '<')
+            var c = rest[0];
+            var close = c switch { '[' => ']', '(' => ')', '<' => '>', _ => '\0' };
+            var end = close == '\0' ? -1 : rest[1..].IndexOf(close);
+            if (end >= 0 && IsNote(rest.Slice(1, end)))
             {
-                depth++;
+                rest = rest[(end + 2)..];
+                continue;
             }
-            else if (c is ']' or ')' or '>')
-            {
-                depth = Math.Max(0, depth - 1);
-            }
-            else if (depth == 0 && char.IsLetterOrDigit(c))
+
+            if (char.IsLetterOrDigit(c))
             {
                 return true;
             }
+
+            rest = rest[1..];
         }
 
         return false;
+    }
+
+    private static bool IsNote(ReadOnlySpan<char> inside)
+    {
+        foreach (var c in inside)
+        {
+            if (!(char.IsLetter(c) || c is ' ' or '_' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Words that are not backchannels or hesitations: what makes speech over the agent an interruption.</summary>

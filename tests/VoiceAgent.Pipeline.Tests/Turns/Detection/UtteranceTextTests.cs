@@ -75,6 +75,9 @@ public class UtteranceTextTests
     [InlineData("5", true)]
     [InlineData("嗯", true)]
     [InlineData("[noise] what time is it", true)]
+    [InlineData("[DTMF: 7#]", true)]
+    [InlineData("[DTMF: *]", true)]
+    [InlineData("(unclosed what", true)]
     public void A_final_without_a_word_in_any_script_is_a_wordless_turn(string text, bool hasWords) =>
         UtteranceText.HasWords(text).ShouldBe(hasWords);
 
