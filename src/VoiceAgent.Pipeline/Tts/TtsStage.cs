@@ -155,13 +155,14 @@ public sealed partial class TtsStage(
                         later.Clear();
                     }
 
-                    if (IsOutputFormat(data, _format))
+                    var format = EngineFormat(data, _format);
+                    if (IsOutputFormat(format, _format))
                     {
                         bytesSent += await SendSlicesAsync(sentence, framer, data.Data, output, token);
                     }
                     else
                     {
-                        framer.Append(ToOutput(data, _format, resamplers, ref resampler, resampled));
+                        framer.Append(ToOutput(data, format, _format, resamplers, ref resampler, resampled));
                         bytesSent += await SendChunksAsync(sentence, framer, output, token);
                     }
                 }
@@ -241,22 +242,25 @@ public sealed partial class TtsStage(
         return sent;
     }
 
-    private static bool IsOutputFormat(DataContent data, AudioFormat output) =>
-        AudioFormat.TryParseMediaType(data.MediaType, out var format, output.SampleRate) && format.SampleRate == output.SampleRate && format.Channels == 1;
+    /// <summary>The format of an engine's audio, read from its media type; PCM16 is required.</summary>
+    private static AudioFormat EngineFormat(DataContent data, AudioFormat output) =>
+        AudioFormat.TryParseMediaType(data.MediaType, out var format, output.SampleRate)
+            ? format
+            : throw new InvalidOperationException($"The TTS engine returned {data.MediaType}; PCM16 (audio/pcm) is required.");
+
+    private static bool IsOutputFormat(AudioFormat format, AudioFormat output) => format.SampleRate == output.SampleRate && format.Channels == 1;
 
     /// <summary>
     /// An engine's audio in the stage's output format: as it is when it already is (mono PCM16 at the output rate), else
     /// mixed down and resampled into <paramref name="scratch"/>, with one resampler kept per sentence. Shared with
     /// <see cref="DuplexReply"/>.
     /// </summary>
-    internal static ReadOnlySpan<byte> ToOutput(DataContent data, AudioFormat output, IResamplerFactory resamplers, ref IResampler? resampler, List<short> scratch)
-    {
-        if (!AudioFormat.TryParseMediaType(data.MediaType, out var format, output.SampleRate))
-        {
-            throw new InvalidOperationException($"The TTS engine returned {data.MediaType}; PCM16 (audio/pcm) is required.");
-        }
+    internal static ReadOnlySpan<byte> ToOutput(DataContent data, AudioFormat output, IResamplerFactory resamplers, ref IResampler? resampler, List<short> scratch) =>
+        ToOutput(data, EngineFormat(data, output), output, resamplers, ref resampler, scratch);
 
-        if (format.SampleRate == output.SampleRate && format.Channels == 1)
+    private static ReadOnlySpan<byte> ToOutput(DataContent data, AudioFormat format, AudioFormat output, IResamplerFactory resamplers, ref IResampler? resampler, List<short> scratch)
+    {
+        if (IsOutputFormat(format, output))
         {
             return data.Data.Span;
         }
