@@ -1,3 +1,4 @@
+using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using VoiceAgent.Pipeline.Audio;
 using VoiceAgent.Providers.Embedded.Soxr;
@@ -14,7 +15,7 @@ public class SoxrResamplerBenchmarks
     private const int ChunkSamples = InputRate / 50; // 20 ms
 
     private readonly short[] _second = new short[InputRate];
-    private readonly List<short> _output = new(OutputRate * 2);
+    private readonly ArrayBufferWriter<short> _output = new(OutputRate * 2);
     private SoxrResampler _soxr = null!;
     private LinearResampler _linear = null!;
 
@@ -49,20 +50,20 @@ public class SoxrResamplerBenchmarks
     public int SoxrCreateProcessFlushOneSecond()
     {
         using var resampler = new SoxrResampler(InputRate, OutputRate);
-        _output.Clear();
+        _output.ResetWrittenCount();
         resampler.Process(_second, _output);
         resampler.Flush(_output);
-        return _output.Count;
+        return _output.WrittenCount;
     }
 
     private int Run(IResampler resampler)
     {
-        _output.Clear();
+        _output.ResetWrittenCount();
         for (var at = 0; at + ChunkSamples <= _second.Length; at += ChunkSamples)
         {
             resampler.Process(_second.AsSpan(at, ChunkSamples), _output);
         }
 
-        return _output.Count;
+        return _output.WrittenCount;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using VoiceAgent.Api.Telephony;
 using VoiceAgent.Pipeline.Audio;
@@ -17,7 +18,7 @@ public class PhoneCodecBenchmarks
 {
     private readonly byte[] _mulaw = new byte[160];
     private readonly byte[] _speech24k = new byte[960];
-    private readonly List<short> _resampled = new(1024);
+    private readonly ArrayBufferWriter<short> _resampled = new(1024);
     private IResampler _in = null!;
     private PhoneAudioOut _out = null!;
     private int _sent;
@@ -50,9 +51,9 @@ public class PhoneCodecBenchmarks
     public int In()
     {
         var pcm = CarrierAudioFormat.MuLaw8k.Decode(_mulaw);
-        _resampled.Clear();
+        _resampled.ResetWrittenCount();
         _in.Process(Pcm16.AsSamples(pcm), _resampled);
-        return _resampled.Count;
+        return _resampled.WrittenCount;
     }
 
     [Benchmark(Description = "phone out: 20 ms of 24 kHz speech to 8 kHz µ-law messages")]

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Buffers;
 using VoiceAgent.Pipeline.Audio;
 
 namespace VoiceAgent.Api.Telephony;
@@ -9,7 +9,7 @@ namespace VoiceAgent.Api.Telephony;
 /// </summary>
 public sealed class PhoneAudioOut(IResamplerFactory resamplers, CarrierAudioFormat format, int framesPerMessage) : IDisposable
 {
-    private readonly List<short> _resampled = [];
+    private readonly ArrayBufferWriter<short> _resampled = new();
     private readonly byte[] _pending = new byte[format.FrameBytes * framesPerMessage];
     private int _pendingBytes;
     private IResampler? _resampler;
@@ -23,9 +23,9 @@ public sealed class PhoneAudioOut(IResamplerFactory resamplers, CarrierAudioForm
             _resampler = resamplers.Create(sampleRate, format.SampleRate);
         }
 
-        _resampled.Clear();
+        _resampled.ResetWrittenCount();
         _resampler.Process(Pcm16.AsSamples(pcm), _resampled);
-        Append(CollectionsMarshal.AsSpan(_resampled), send);
+        Append(_resampled.WrittenSpan, send);
     }
 
     /// <summary>
@@ -36,11 +36,11 @@ public sealed class PhoneAudioOut(IResamplerFactory resamplers, CarrierAudioForm
     {
         if (endOfReply && _resampler is not null)
         {
-            _resampled.Clear();
+            _resampled.ResetWrittenCount();
             _resampler.Flush(_resampled);
             _resampler.Dispose();
             _resampler = null;
-            Append(CollectionsMarshal.AsSpan(_resampled), send);
+            Append(_resampled.WrittenSpan, send);
         }
 
         if (_pendingBytes == 0)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
@@ -64,11 +65,11 @@ public sealed class PhoneLine(ClientWebSocket socket, string carrier, int rate) 
         }
 
         // The harness is a client tool: the pipeline's own linear resampler is enough to play a carrier's caller.
-        var output = new List<short>();
+        var output = new ArrayBufferWriter<short>();
         using var resampler = new LinearResampler(wav.Format.SampleRate, rate);
         resampler.Process(mono, output);
         resampler.Flush(output);
-        return [.. output];
+        return output.WrittenSpan.ToArray();
     }
 
     public int Clears { get; private set; }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace VoiceAgent.Pipeline.Audio;
 
 /// <summary>Whole-buffer conversions to PCM16 mono at a target rate (for uploads and files; live streams use a resampler per stream).</summary>
@@ -36,9 +38,9 @@ public static class AudioConversion
         }
 
         using var resampler = resamplers.Create(audio.Format.SampleRate, rate);
-        var output = new List<short>((int)((long)mono.Length * rate / audio.Format.SampleRate) + 1024);
+        var output = new ArrayBufferWriter<short>((int)((long)mono.Length * rate / audio.Format.SampleRate) + 1024);
         resampler.Process(mono, output);
         resampler.Flush(output);
-        return [.. output];
+        return output.WrittenSpan.ToArray();
     }
 }

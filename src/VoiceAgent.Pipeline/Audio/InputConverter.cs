@@ -1,9 +1,11 @@
+using System.Buffers;
+
 namespace VoiceAgent.Pipeline.Audio;
 
 /// <summary>Converts a live stream of chunks in any PCM16 format to mono at one rate, keeping resampler state across chunks.</summary>
 public sealed class InputConverter(IResamplerFactory resamplers, int targetRate) : IDisposable
 {
-    private readonly List<short> _resampled = [];
+    private readonly ArrayBufferWriter<short> _resampled = new();
     private IResampler? _resampler;
 
     /// <summary>The chunk as PCM16 mono at the target rate; the returned span is valid until the next call.</summary>
@@ -28,9 +30,9 @@ public sealed class InputConverter(IResamplerFactory resamplers, int targetRate)
             _resampler = resamplers.Create(format.SampleRate, targetRate);
         }
 
-        _resampled.Clear();
+        _resampled.ResetWrittenCount();
         _resampler.Process(samples, _resampled);
-        return Pcm16.AsBytes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_resampled));
+        return Pcm16.AsBytes(_resampled.WrittenSpan);
     }
 
     public void Dispose() => _resampler?.Dispose();

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace VoiceAgent.Pipeline.Audio;
 
 /// <summary>
@@ -15,7 +17,7 @@ public sealed class LinearResampler(int inputRate, int outputRate) : IResampler
 
     public int OutputRate { get; } = outputRate > 0 ? outputRate : throw new ArgumentOutOfRangeException(nameof(outputRate));
 
-    public void Process(ReadOnlySpan<short> input, List<short> output)
+    public void Process(ReadOnlySpan<short> input, IBufferWriter<short> output)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (input.IsEmpty)
@@ -25,11 +27,7 @@ public sealed class LinearResampler(int inputRate, int outputRate) : IResampler
 
         if (InputRate == OutputRate)
         {
-            foreach (var s in input)
-            {
-                output.Add(s);
-            }
-
+            output.Write(input);
             return;
         }
 
@@ -42,7 +40,10 @@ public sealed class LinearResampler(int inputRate, int outputRate) : IResampler
         }
 
         // Samples are indexed so that -1 is `_previous` and 0..n-1 are `input`; shift by one for simpler maths.
+        // The position starts in [0, n] and moves by `step`, so at most n / step + 1 samples come out of this block.
         var n = input.Length;
+        var destination = output.GetSpan((int)((long)n * OutputRate / InputRate) + 2);
+        var written = 0;
         while (_position <= n)
         {
             var i = (int)Math.Floor(_position);
@@ -54,15 +55,16 @@ public sealed class LinearResampler(int inputRate, int outputRate) : IResampler
                 break;
             }
 
-            output.Add((short)Math.Clamp(Math.Round(a + ((b - a) * frac)), short.MinValue, short.MaxValue));
+            destination[written++] = (short)Math.Clamp(Math.Round(a + ((b - a) * frac)), short.MinValue, short.MaxValue);
             _position += step;
         }
 
+        output.Advance(written);
         _previous = input[n - 1];
         _position -= n;
     }
 
-    public void Flush(List<short> output)
+    public void Flush(IBufferWriter<short> output)
     {
     }
 

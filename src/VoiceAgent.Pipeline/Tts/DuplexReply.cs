@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
@@ -95,7 +96,7 @@ internal sealed class DuplexReply(TurnId turn, CancellationToken turnToken)
     {
         var framer = new AudioFramer(format.BytesFor(chunkMs));
         IResampler? resampler = null;
-        var scratch = new List<short>();
+        var scratch = new ArrayBufferWriter<short>();
         string? sentence = null;
         var sentenceStart = Offset;
         var announced = true;
@@ -141,9 +142,9 @@ internal sealed class DuplexReply(TurnId turn, CancellationToken turnToken)
             await EndSentenceAsync();
             if (resampler is not null)
             {
-                scratch.Clear();
+                scratch.ResetWrittenCount();
                 resampler.Flush(scratch);
-                framer.Append(Pcm16.AsBytes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(scratch)));
+                framer.Append(Pcm16.AsBytes(scratch.WrittenSpan));
             }
 
             await SendChunksAsync(framer, format, timeline, output);

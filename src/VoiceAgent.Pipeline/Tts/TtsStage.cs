@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -54,7 +55,7 @@ public sealed partial class TtsStage(
 
                 try
                 {
-                    reply.Offset += await SpeakAsync(sentence, reply.Offset, output, turnToken);
+                    reply.Offset += await SpeakAsync(sentence, reply, output, turnToken);
                 }
                 catch (OperationCanceledException) when (turnToken.IsCancellationRequested)
                 {
@@ -96,7 +97,7 @@ public sealed partial class TtsStage(
         var lead = reply.Offset > TimeSpan.Zero ? " " : "";
         try
         {
-            reply.Offset += await SpeakAsync(new SentenceFrame(turn, lead + spoken, spoken), reply.Offset, output, turnToken);
+            reply.Offset += await SpeakAsync(new SentenceFrame(turn, lead + spoken, spoken), reply, output, turnToken);
         }
         catch (OperationCanceledException) when (turnToken.IsCancellationRequested)
         {
@@ -108,8 +109,9 @@ public sealed partial class TtsStage(
     }
 
     /// <summary>Speaks one sentence; returns the length of the audio sent.</summary>
-    private async Task<TimeSpan> SpeakAsync(SentenceFrame sentence, TimeSpan replyOffset, ChannelWriter<Frame> output, CancellationToken token)
+    private async Task<TimeSpan> SpeakAsync(SentenceFrame sentence, ReplyClock reply, ChannelWriter<Frame> output, CancellationToken token)
     {
+        var replyOffset = reply.Offset;
         if (string.IsNullOrWhiteSpace(sentence.SpeakText))
         {
             // Nothing to say aloud (a code block, an emoji): the text still belongs to the transcript.
@@ -122,7 +124,7 @@ public sealed partial class TtsStage(
         var later = new List<WordTiming>();
         var framer = new AudioFramer(_format.BytesFor(options.ChunkMs));
         IResampler? resampler = null;
-        var resampled = new List<short>();
+        var resampled = reply.Resampled;
         var announced = false;
         long bytesSent = 0;
         try
@@ -170,9 +172,9 @@ public sealed partial class TtsStage(
 
             if (resampler is not null)
             {
-                resampled.Clear();
+                resampled.ResetWrittenCount();
                 resampler.Flush(resampled);
-                framer.Append(Pcm16.AsBytes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(resampled)));
+                framer.Append(Pcm16.AsBytes(resampled.WrittenSpan));
                 bytesSent += await SendChunksAsync(sentence, framer, output, token);
             }
 
@@ -252,27 +254,33 @@ public sealed partial class TtsStage(
 
     /// <summary>
     /// An engine's audio in the stage's output format: as it is when it already is (mono PCM16 at the output rate), else
-    /// mixed down and resampled into <paramref name="scratch"/>, with one resampler kept per sentence. Shared with
-    /// <see cref="DuplexReply"/>.
+    /// mixed down and resampled into <paramref name="scratch"/> (reset first, so the caller keeps one for a whole stream
+    /// and steady state allocates nothing), with one resampler kept per sentence. Shared with <see cref="DuplexReply"/>.
+    /// The returned span is valid until <paramref name="scratch"/> is next written.
     /// </summary>
-    internal static ReadOnlySpan<byte> ToOutput(DataContent data, AudioFormat output, IResamplerFactory resamplers, ref IResampler? resampler, List<short> scratch) =>
+    internal static ReadOnlySpan<byte> ToOutput(DataContent data, AudioFormat output, IResamplerFactory resamplers, ref IResampler? resampler, ArrayBufferWriter<short> scratch) =>
         ToOutput(data, EngineFormat(data, output), output, resamplers, ref resampler, scratch);
 
-    private static ReadOnlySpan<byte> ToOutput(DataContent data, AudioFormat format, AudioFormat output, IResamplerFactory resamplers, ref IResampler? resampler, List<short> scratch)
+    private static ReadOnlySpan<byte> ToOutput(DataContent data, AudioFormat format, AudioFormat output, IResamplerFactory resamplers, ref IResampler? resampler, ArrayBufferWriter<short> scratch)
     {
         if (IsOutputFormat(format, output))
         {
             return data.Data.Span;
         }
 
-        var samples = AudioConversion.ToMono(Pcm16.AsSamples(data.Data.Span), format.Channels);
+        var samples = Pcm16.AsSamples(data.Data.Span);
+        if (format.Channels != 1)
+        {
+            samples = AudioConversion.ToMono(samples, format.Channels); // engines speak mono; a stereo one pays for a copy
+        }
+
         resampler ??= resamplers.Create(format.SampleRate, output.SampleRate);
-        scratch.Clear();
+        scratch.ResetWrittenCount();
         resampler.Process(samples, scratch);
-        return Pcm16.AsBytes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(scratch));
+        return Pcm16.AsBytes(scratch.WrittenSpan);
     }
 
-    /// <summary>The reply being spoken: its turn, how much of its audio was sent, and the turn whose synthesis failed.</summary>
+    /// <summary>The reply being spoken: its turn, how much of its audio was sent, the turn whose synthesis failed, and the resampling buffer.</summary>
     private sealed class ReplyClock
     {
         public TurnId Turn { get; set; } = TurnId.None;
@@ -280,6 +288,9 @@ public sealed partial class TtsStage(
         public TimeSpan Offset { get; set; }
 
         public TurnId FailedTurn { get; set; } = TurnId.None;
+
+        /// <summary>Resampled engine audio, one buffer for the stage's whole run, reset per chunk.</summary>
+        public ArrayBufferWriter<short> Resampled { get; } = new();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speech synthesis failed in turn {Turn}")]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Globalization;
@@ -90,7 +91,7 @@ public sealed class OpenAITextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
         using var resampler = _resamplers.Create(_options.SpeechSampleRate, format.SampleRate);
         var buffer = new byte[ReadBytes + 1];
         var carry = 0; // an odd byte left from the previous read: a sample split across two reads
-        var samples = new List<short>();
+        var samples = new ArrayBufferWriter<short>();
         var words = new StreamedWordTimings(EstimatedWordTimings.Estimate(text, speed));
 
         // The last TailMs of what arrived is held back until more comes, so the sentence's last words can be fitted to its
@@ -109,7 +110,7 @@ public sealed class OpenAITextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
 
             first = false;
             var whole = (carry + read) & ~1;
-            samples.Clear();
+            samples.ResetWrittenCount();
             resampler.Process(Pcm16.AsSamples(buffer.AsSpan(0, whole)), samples);
             carry = carry + read - whole;
             if (carry == 1)
@@ -117,7 +118,7 @@ public sealed class OpenAITextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
                 buffer[0] = buffer[whole];
             }
 
-            pending.AddRange(samples);
+            pending.AddRange(samples.WrittenSpan);
             if (pending.Count <= tail)
             {
                 continue;
@@ -139,9 +140,9 @@ public sealed class OpenAITextToSpeechClient : ITextToSpeechClient, IVoiceCatalo
             throw new InvalidDataException($"The speech engine '{_options.Name}' returned an empty body for a non-empty text.");
         }
 
-        samples.Clear();
+        samples.ResetWrittenCount();
         resampler.Flush(samples);
-        pending.AddRange(samples);
+        pending.AddRange(samples.WrittenSpan);
         var duration = sent + format.DurationOf(pending.Count * 2);
         var rest = words.Until(duration, duration);
         rest.AddRange(words.Rest(duration, sent));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
 using Microsoft.Extensions.AI;
@@ -66,7 +67,7 @@ public sealed class TwilioCallTests : IAsyncLifetime
 
     internal static double SpeechShare(ServiceHost host, short[] pcm, int rate)
     {
-        var up = new List<short>();
+        var up = new ArrayBufferWriter<short>();
         using (var resampler = host.Service<IResamplerFactory>().Create(rate, 16_000))
         {
             resampler.Process(pcm, up);
@@ -76,9 +77,9 @@ public sealed class TwilioCallTests : IAsyncLifetime
         using var vad = host.Service<VoiceAgent.Pipeline.Vad.IVoiceActivityDetectorFactory>().Create(16_000, 30);
         var frame = 16 * vad.FrameMs;
         int speech = 0, frames = 0;
-        for (var off = 0; off + frame <= up.Count; off += frame, frames++)
+        for (var off = 0; off + frame <= up.WrittenCount; off += frame, frames++)
         {
-            speech += vad.IsSpeech(up.GetRange(off, frame).ToArray()) ? 1 : 0;
+            speech += vad.IsSpeech(up.WrittenSpan.Slice(off, frame)) ? 1 : 0;
         }
 
         return frames == 0 ? 0 : (double)speech / frames;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using VoiceAgent.Pipeline.Audio;
 
 namespace VoiceAgent.Providers.Embedded.Espeak;
@@ -5,7 +6,7 @@ namespace VoiceAgent.Providers.Embedded.Espeak;
 /// <summary>Gathers one synthesis on the service's side: resamples audio as it arrives and keeps the word events.</summary>
 internal sealed class EspeakSynthesisCollector(IResampler resampler)
 {
-    private readonly List<short> _output = [];
+    private readonly ArrayBufferWriter<short> _output = new();
     private readonly List<EspeakWordEvent> _words = [];
 
     public void AddWord(EspeakWordEvent word) => _words.Add(word);
@@ -16,6 +17,6 @@ internal sealed class EspeakSynthesisCollector(IResampler resampler)
     public EspeakRawSynthesis Finish()
     {
         resampler.Flush(_output);
-        return new EspeakRawSynthesis([.. _output], _words);
+        return new EspeakRawSynthesis(_output.WrittenSpan.ToArray(), _words);
     }
 }

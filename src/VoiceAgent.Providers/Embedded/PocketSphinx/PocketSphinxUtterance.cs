@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using VoiceAgent.Pipeline.Audio;
 using VoiceAgent.Pipeline.Tts;
@@ -20,7 +21,7 @@ internal sealed class PocketSphinxUtterance : IDisposable
     private readonly PocketSphinxDecoderPool _pool;
     private readonly PocketSphinxDecoderPool? _domainPool;
     private readonly IResampler? _resampler;
-    private readonly List<short> _resampled = [];
+    private readonly ArrayBufferWriter<short> _resampled = new();
     private PocketSphinxDecoder? _decoder;
     private PocketSphinxDecoder? _domain;
 
@@ -224,8 +225,8 @@ internal sealed class PocketSphinxUtterance : IDisposable
 
     private string? FeedResampled(bool wantHypothesis)
     {
-        var hypothesis = Process(CollectionsMarshal.AsSpan(_resampled), wantHypothesis);
-        _resampled.Clear();
+        var hypothesis = Process(_resampled.WrittenSpan, wantHypothesis);
+        _resampled.ResetWrittenCount();
         return hypothesis;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using VoiceAgent.Pipeline.Audio;
 
@@ -6,11 +7,11 @@ namespace VoiceAgent.Providers.Embedded.Soxr;
 /// <summary>A streaming PCM16 mono resampler on libsoxr (high quality, no dither, so any chunking gives the same samples).</summary>
 public sealed class SoxrResampler : IResampler
 {
-    // Output is collected through this buffer; soxr is simply called again while it fills it.
-    private const int ScratchSamples = 4096;
+    // The least room asked of the output writer per call to soxr: it emits in bursts of its filter's block, so a chunk's
+    // share by rate alone can be too little; soxr is simply called again while it fills what it was given.
+    private const int MinimumOutputSamples = 1024;
 
     private readonly SoxrHandle? _handle; // null when the rates are equal: samples pass through untouched
-    private readonly short[] _scratch;
     private bool _flushed;
 
     public SoxrResampler(int inputRate, int outputRate)
@@ -19,7 +20,6 @@ public sealed class SoxrResampler : IResampler
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputRate);
         InputRate = inputRate;
         OutputRate = outputRate;
-        _scratch = inputRate == outputRate ? [] : new short[ScratchSamples];
         if (inputRate == outputRate)
         {
             return;
@@ -42,7 +42,7 @@ public sealed class SoxrResampler : IResampler
 
     public int OutputRate { get; }
 
-    public unsafe void Process(ReadOnlySpan<short> input, List<short> output)
+    public unsafe void Process(ReadOnlySpan<short> input, IBufferWriter<short> output)
     {
         ArgumentNullException.ThrowIfNull(output);
         ThrowIfUnusable();
@@ -56,29 +56,35 @@ public sealed class SoxrResampler : IResampler
 
         if (_handle is null)
         {
-            output.AddRange(input);
+            output.Write(input);
             return;
         }
 
         fixed (short* inputPtr = input)
-        fixed (short* scratchPtr = _scratch)
         {
             var consumed = 0;
-            nuint produced;
+            bool full;
             do
             {
-                // soxr buffers internally and emits in bursts; keep calling while input is left or the output buffer came back full.
-                var error = NativeMethods.soxr_process(
-                    _handle, inputPtr + consumed, (nuint)(input.Length - consumed), out var inputDone, scratchPtr, (nuint)_scratch.Length, out produced);
-                ThrowOnError(error);
-                consumed += (int)inputDone;
-                output.AddRange(new ReadOnlySpan<short>(_scratch, 0, (int)produced));
+                // soxr buffers internally and emits in bursts; keep calling while input is left or the output span came back full.
+                var room = output.GetSpan(Math.Max(MinimumOutputSamples, (int)((long)(input.Length - consumed) * OutputRate / InputRate) + 64));
+                nuint produced;
+                fixed (short* outputPtr = room)
+                {
+                    var error = NativeMethods.soxr_process(
+                        _handle, inputPtr + consumed, (nuint)(input.Length - consumed), out var inputDone, outputPtr, (nuint)room.Length, out produced);
+                    ThrowOnError(error);
+                    consumed += (int)inputDone;
+                }
+
+                output.Advance((int)produced);
+                full = produced == (nuint)room.Length;
             }
-            while (consumed < input.Length || produced == (nuint)_scratch.Length);
+            while (consumed < input.Length || full);
         }
     }
 
-    public unsafe void Flush(List<short> output)
+    public unsafe void Flush(IBufferWriter<short> output)
     {
         ArgumentNullException.ThrowIfNull(output);
         ThrowIfUnusable();
@@ -88,18 +94,20 @@ public sealed class SoxrResampler : IResampler
             return;
         }
 
-        fixed (short* scratchPtr = _scratch)
+        nuint produced;
+        do
         {
-            nuint produced;
-            do
+            var room = output.GetSpan(MinimumOutputSamples);
+            fixed (short* outputPtr = room)
             {
                 // in = NULL tells soxr the stream has ended; it drains the filter's tail until it returns nothing.
-                var error = NativeMethods.soxr_process(_handle, null, 0, out _, scratchPtr, (nuint)_scratch.Length, out produced);
+                var error = NativeMethods.soxr_process(_handle, null, 0, out _, outputPtr, (nuint)room.Length, out produced);
                 ThrowOnError(error);
-                output.AddRange(new ReadOnlySpan<short>(_scratch, 0, (int)produced));
             }
-            while (produced != 0);
+
+            output.Advance((int)produced);
         }
+        while (produced != 0);
     }
 
     public void Dispose() => _handle?.Dispose();

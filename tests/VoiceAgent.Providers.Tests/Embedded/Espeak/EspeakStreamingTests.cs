@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.AI;
 using VoiceAgent.Pipeline.Audio;
 using VoiceAgent.Pipeline.Tts;
@@ -81,14 +82,14 @@ public sealed class EspeakStreamingTests
 
         public bool Disposed { get; private set; }
 
-        public void Process(ReadOnlySpan<short> input, List<short> output)
+        public void Process(ReadOnlySpan<short> input, IBufferWriter<short> output)
         {
             ProcessCalls++;
             inner.Process(input, output);
             onProcess?.Invoke();
         }
 
-        public void Flush(List<short> output)
+        public void Flush(IBufferWriter<short> output)
         {
             FlushCalls++;
             inner.Flush(output);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using VoiceAgent.Pipeline.Audio;
 using VoiceAgent.Providers.Embedded.Soxr;
 using Xunit.Abstractions;
@@ -63,7 +64,7 @@ public sealed class SoxrResamplerTests(ITestOutputHelper log)
 
         var whole = ResampleWhole(inputRate, outputRate, input);
 
-        var chunked = new List<short>();
+        var chunked = new ArrayBufferWriter<short>();
         using (var resampler = new SoxrResampler(inputRate, outputRate))
         {
             var at = 0;
@@ -77,8 +78,82 @@ public sealed class SoxrResamplerTests(ITestOutputHelper log)
             resampler.Flush(chunked);
         }
 
-        chunked.Count.ShouldBe(whole.Length);
-        chunked.SequenceEqual(whole).ShouldBeTrue();
+        chunked.WrittenCount.ShouldBe(whole.Length);
+        chunked.WrittenSpan.SequenceEqual(whole).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_writer_reset_per_20_ms_chunk_gives_the_same_samples_as_one_big_chunk(bool stingyWriter)
+    {
+        // As a live caller uses it: one writer for the stream, reset before each chunk and read out after it. The stingy
+        // writer hands out 7 samples at a time, so soxr's output must be collected over many calls per chunk.
+        var input = Tone.Sine(440, 6_000, 8_000, seconds: 3);
+        var whole = ResampleWhole(8_000, 16_000, input);
+
+        IBufferWriter<short> writer = stingyWriter ? new StingyWriter(7) : new ArrayBufferWriter<short>();
+        var collected = new List<short>();
+        using (var resampler = new SoxrResampler(8_000, 16_000))
+        {
+            for (var at = 0; at < input.Length; at += 160)
+            {
+                Reset(writer);
+                resampler.Process(input.AsSpan(at, Math.Min(160, input.Length - at)), writer);
+                collected.AddRange(Written(writer));
+            }
+
+            Reset(writer);
+            resampler.Flush(writer);
+            collected.AddRange(Written(writer));
+        }
+
+        collected.Count.ShouldBe(whole.Length);
+        collected.SequenceEqual(whole).ShouldBeTrue();
+
+        static void Reset(IBufferWriter<short> w)
+        {
+            if (w is ArrayBufferWriter<short> a)
+            {
+                a.ResetWrittenCount();
+            }
+            else
+            {
+                ((StingyWriter)w).Reset();
+            }
+        }
+
+        static ReadOnlySpan<short> Written(IBufferWriter<short> w) => w is ArrayBufferWriter<short> a ? a.WrittenSpan : ((StingyWriter)w).WrittenSpan;
+    }
+
+    [Fact]
+    public void An_input_converter_at_8_kHz_allocates_nothing_per_chunk_once_warm()
+    {
+        // The hottest caller: every phone call's 20 ms frames, 8 → 16 kHz, 50 a second for the whole call.
+        var tone = Pcm16.ToBytes(Tone.Sine(440, 6_000, 8_000, seconds: 4));
+        var chunks = new AudioChunk[tone.Length / 320];
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            chunks[i] = new AudioChunk(tone.AsMemory(i * 320, 320), AudioFormat.Pcm16Mono(8_000));
+        }
+
+        using var converter = new InputConverter(new SoxrResamplerFactory(), 16_000);
+        long produced = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            produced += converter.Convert(chunks[i]).Length; // warm-up: the resampler and the writer's buffer are made here
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 50; i < chunks.Length; i++)
+        {
+            produced += converter.Convert(chunks[i]).Length;
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        log.WriteLine($"{chunks.Length - 50} chunks after warm-up: {allocated} bytes allocated, {produced} bytes out");
+        allocated.ShouldBe(0);
+        produced.ShouldBeInRange(tone.Length * 2 - 4_000, tone.Length * 2);
     }
 
     [Fact]
@@ -87,14 +162,14 @@ public sealed class SoxrResamplerTests(ITestOutputHelper log)
         var input = Tone.Sine(1_000, Amplitude, 22_050, seconds: 1);
         var whole = ResampleWhole(22_050, 16_000, input);
 
-        var output = new List<short>();
+        var output = new ArrayBufferWriter<short>();
         using var resampler = new SoxrResampler(22_050, 16_000);
         resampler.Process(input.AsSpan(0, 10_000), output);
         resampler.Process([], output);
         resampler.Process(input.AsSpan(10_000), output);
         resampler.Flush(output);
 
-        output.ShouldBe(whole);
+        output.WrittenSpan.ToArray().ShouldBe(whole);
     }
 
     [Fact]
@@ -128,7 +203,7 @@ public sealed class SoxrResamplerTests(ITestOutputHelper log)
     public void Process_after_flush_throws()
     {
         using var resampler = new SoxrResampler(22_050, 16_000);
-        var output = new List<short>();
+        var output = new ArrayBufferWriter<short>();
         resampler.Process(new short[441], output);
         resampler.Flush(output);
         Should.Throw<InvalidOperationException>(() => resampler.Process(new short[441], output));
@@ -141,7 +216,7 @@ public sealed class SoxrResamplerTests(ITestOutputHelper log)
         var resampler = new SoxrResampler(22_050, 16_000);
         resampler.Dispose();
         resampler.Dispose(); // idempotent
-        Should.Throw<ObjectDisposedException>(() => resampler.Process(new short[441], []));
+        Should.Throw<ObjectDisposedException>(() => resampler.Process(new short[441], new ArrayBufferWriter<short>()));
     }
 
     [Fact]
@@ -156,9 +231,34 @@ public sealed class SoxrResamplerTests(ITestOutputHelper log)
     private static short[] ResampleWhole(int inputRate, int outputRate, short[] input)
     {
         using IResampler resampler = new SoxrResampler(inputRate, outputRate);
-        var output = new List<short>();
+        var output = new ArrayBufferWriter<short>();
         resampler.Process(input, output);
         resampler.Flush(output);
-        return [.. output];
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A writer that never offers more than <c>limit</c> samples per span, whatever size is asked for.</summary>
+    private sealed class StingyWriter(int limit) : IBufferWriter<short>
+    {
+        private short[] _buffer = new short[limit];
+        private int _written;
+
+        public ReadOnlySpan<short> WrittenSpan => _buffer.AsSpan(0, _written);
+
+        public void Reset() => _written = 0;
+
+        public void Advance(int count) => _written += count <= limit ? count : throw new ArgumentOutOfRangeException(nameof(count));
+
+        public Memory<short> GetMemory(int sizeHint = 0)
+        {
+            if (_buffer.Length - _written < limit)
+            {
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _written + limit));
+            }
+
+            return _buffer.AsMemory(_written, limit);
+        }
+
+        public Span<short> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
     }
 }
