@@ -98,7 +98,7 @@ public static class AsrAccuracy
         ]),
     ];
 
-    /// <param name="only">When given, only sets, voices and audio paths whose name contains it (e.g. "espeak", "real", "8 kHz").</param>
+    /// <param name="only">When given, only sets, voices and audio paths whose name contains it (e.g. "espeak", "real", "8 kHz"), or one of several separated by ','.</param>
     public static async Task RunAsync(string? only = null, CancellationToken cancellationToken = default)
     {
         if (PocketSphinxSpeechToTextClient.CheckAvailable() is { } missing)
@@ -113,6 +113,9 @@ public static class AsrAccuracy
         var model = new PocketSphinxDomainModelBuilder(NullLogger<PocketSphinxDomainModelBuilder>.Instance)
             .Build(DialoguePhrases.English(new DialogueOptions()), new PocketSphinxOptions().DictionaryPath, directory);
         client.UseDomainModel(model);
+
+        // With the domain model interpolated there is one search: the generic column comes from a client without it.
+        using var genericClient = options.DomainInterpolationWeight > 0 && !options.DomainRescoring ? new PocketSphinxSpeechToTextClient(options, new SoxrResamplerFactory()) : null;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"domain model: {model?.Phrases} phrases, {model?.Words} words (guessed: {string.Join(", ", model?.GuessedWords ?? [])}; left out: {string.Join(", ", model?.MissingWords ?? [])})"));
         Console.WriteLine($"load average before: {Percentiles.LoadAverage()}");
@@ -142,7 +145,7 @@ public static class AsrAccuracy
                         items.Add((sentence, await Speech.SynthesizeAsync(engine, voice, sentence, telephone, cancellationToken)));
                     }
 
-                    var score = await ScoreAsync(client, items, telephone, cancellationToken);
+                    var score = await ScoreAsync(client, genericClient, items, telephone, cancellationToken);
                     Report(set, $"{engine} {voice}", telephone, score);
                     totals[(set, telephone)] = totals.GetValueOrDefault((set, telephone)).Add(score);
                 }
@@ -167,13 +170,13 @@ public static class AsrAccuracy
                     items.Add((text, await Speech.ConvertAsync(file, telephone, cancellationToken)));
                 }
 
-                var score = await ScoreAsync(client, items, telephone, cancellationToken);
+                var score = await ScoreAsync(client, genericClient, items, telephone, cancellationToken);
                 Report(set, source, telephone, score);
                 totals[(set, telephone)] = score;
 
                 // The same recordings as the turns of one call (one speaker): from the second on, each starts from the
                 // mean the call's earlier turns left.
-                var call = await ScoreAsync(client, items, telephone, cancellationToken, oneCall: true);
+                var call = await ScoreAsync(client, genericClient, items, telephone, cancellationToken, oneCall: true);
                 Report(set + ", one call", source, telephone, call);
                 totals[(set + ", one call", telephone)] = call;
             }
@@ -210,6 +213,7 @@ public static class AsrAccuracy
                 case "WordInsertionPenalty": options.WordInsertionPenalty = number; break;
                 case "DomainLanguageWeightFactor": options.DomainLanguageWeightFactor = number; break;
                 case "DomainRescoring": options.DomainRescoring = number != 0; break;
+                case "DomainInterpolationWeight": options.DomainInterpolationWeight = number; break;
                 default: options.ExtraArguments[name] = value; break;
             }
         }
@@ -229,8 +233,10 @@ public static class AsrAccuracy
         : set == "in-domain" ? Voices
         : [("flite", "kal"), ("flite", "awb")];
 
+    // Several filters separated by ',' select what any of them selects.
     private static bool Selected(string? only, string set, string voice, bool telephone) =>
-        only is null || $"{set} | {voice} | {(telephone ? "8 kHz µ-law" : "16 kHz")}".Contains(only, StringComparison.OrdinalIgnoreCase);
+        only is null || only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Any(o => $"{set} | {voice} | {(telephone ? "8 kHz µ-law" : "16 kHz")}".Contains(o, StringComparison.OrdinalIgnoreCase));
 
     private static void Report(string set, string voice, bool telephone, Score score)
     {
@@ -247,16 +253,19 @@ public static class AsrAccuracy
     /// at a time; or with <paramref name="oneCall"/> in order as the turns of one call.
     /// </summary>
     private static async Task<Score> ScoreAsync(
-        PocketSphinxSpeechToTextClient client, List<(string Text, byte[] Audio)> items, bool telephone, CancellationToken cancellationToken, bool oneCall = false)
+        PocketSphinxSpeechToTextClient client, PocketSphinxSpeechToTextClient? genericClient, List<(string Text, byte[] Audio)> items, bool telephone, CancellationToken cancellationToken, bool oneCall = false)
     {
         var rate = telephone ? 8_000 : 16_000;
         var callOptions = new SpeechToTextOptions { SpeechSampleRate = rate };
+        var genericCallOptions = new SpeechToTextOptions { SpeechSampleRate = rate };
         var score = default(Score);
         async Task<(string Text, string Generic, string Domain, string Picked)> DecodeAsync((string Text, byte[] Audio) item)
         {
             var options = oneCall ? callOptions : new SpeechToTextOptions { SpeechSampleRate = rate };
             var response = await client.GetTextAsync(new MemoryStream(item.Audio), options, cancellationToken);
-            var generic = response.AdditionalProperties?["generic"] as string ?? response.Text;
+            var generic = genericClient is null
+                ? response.AdditionalProperties?["generic"] as string ?? response.Text
+                : (await genericClient.GetTextAsync(new MemoryStream(item.Audio), oneCall ? genericCallOptions : new SpeechToTextOptions { SpeechSampleRate = rate }, cancellationToken)).Text;
             var domain = response.AdditionalProperties?["domain"] as string ?? response.Text;
             return (item.Text, generic, domain, response.Text);
         }

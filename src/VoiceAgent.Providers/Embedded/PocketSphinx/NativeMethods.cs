@@ -186,4 +186,38 @@ internal static partial class NativeMethods
     /// <summary>Adds a unigram (weight 1: the uniform probability); returns its id, or -1.</summary>
     [LibraryImport(SphinxBaseLibrary, EntryPoint = "ngram_model_add_word", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ngram_model_add_word(nint model, string word, float weight);
+
+    /// <summary>The decoder's log-math table (decoder-owned); a language model read for it must use this one.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_logmath")]
+    internal static partial nint ps_get_logmath(PocketSphinxDecoderHandle decoder);
+
+    /// <summary>
+    /// Makes <paramref name="languageModel"/> a named n-gram search of <paramref name="decoder"/> (it takes its own
+    /// reference; a search of the same name is replaced and freed) without switching to it. 0, or &lt; 0 on failure.
+    /// </summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_set_lm", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ps_set_lm(PocketSphinxDecoderHandle decoder, string name, nint languageModel);
+
+    /// <summary>Makes the named search the one the next utterance uses (between utterances only). 0, or &lt; 0 if there is none.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_set_search", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ps_set_search(PocketSphinxDecoderHandle decoder, string name);
+
+    /// <summary>Reads an n-gram file (ARPA or binary, told apart by <paramref name="fileType"/> 0 = auto) for <paramref name="logMath"/>; zero on failure.</summary>
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "ngram_model_read", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint ngram_model_read(nint config, string path, int fileType, nint logMath);
+
+    /// <summary>
+    /// A set of language models; with <paramref name="weights"/> (probabilities summing to 1) their probabilities are
+    /// linearly interpolated, a word one model lacks getting only the others' share. Retains each model. Zero on failure.
+    /// </summary>
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "ngram_model_set_init")]
+    internal static unsafe partial nint ngram_model_set_init(nint config, nint* models, byte** names, float* weights, int count);
+
+    /// <summary>Takes one more reference on a language model.</summary>
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "ngram_model_retain")]
+    internal static partial nint ngram_model_retain(nint model);
+
+    /// <summary>Drops one reference on a language model; returns the references left (0: freed).</summary>
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "ngram_model_free")]
+    internal static partial int ngram_model_free(nint model);
 }

@@ -25,6 +25,7 @@ internal sealed class PocketSphinxDecoder : IDisposable
     private readonly PocketSphinxCepstralMean _cmn;
     private readonly PocketSphinxFrontEndHandle _frontEnd;
     private readonly PocketSphinxDomainRescorer _domain;
+    private readonly PocketSphinxDomainInterpolation? _interpolation;
     private readonly List<short> _held = [];
     private PocketSphinxDomainModel? _refusedModel;
     private bool _restartPending;
@@ -36,6 +37,7 @@ internal sealed class PocketSphinxDecoder : IDisposable
         _cmn = cmn;
         _frontEnd = frontEnd;
         _domain = new PocketSphinxDomainRescorer(handle, options);
+        _interpolation = options.InterpolatesDomainModel ? new PocketSphinxDomainInterpolation(handle, options.DomainInterpolationWeight, options.LanguageWeight) : null;
     }
 
     /// <summary>True between <see cref="StartUtterance"/> and <see cref="EndUtterance"/> or <see cref="Abandon"/>.</summary>
@@ -60,7 +62,9 @@ internal sealed class PocketSphinxDecoder : IDisposable
             try
             {
                 var cmn = PocketSphinxCepstralMean.Attach(NativeMethods.ps_get_feat(handle), options.InitialCepstralMean());
+#pragma warning disable CA2000 // Owned by the decoder returned below, or disposed in the catch.
                 frontEnd = PocketSphinxFrontEndHandle.Create(handle);
+#pragma warning restore CA2000
                 return new PocketSphinxDecoder(handle, cmn, frontEnd, options);
             }
             catch
@@ -197,14 +201,29 @@ internal sealed class PocketSphinxDecoder : IDisposable
     {
         try
         {
-            _domain.Use(domainModel);
+            if (_interpolation is not null)
+            {
+                _interpolation.Use(domainModel);
+            }
+            else
+            {
+                _domain.Use(domainModel);
+            }
+
             _refusedModel = null;
         }
         catch (InvalidOperationException)
         {
             // Remembered so that every later turn does not try again; the generic search keeps working.
             _refusedModel = domainModel;
-            _domain.Use(null);
+            if (_interpolation is not null)
+            {
+                _interpolation.Use(null);
+            }
+            else
+            {
+                _domain.Use(null);
+            }
         }
     }
 

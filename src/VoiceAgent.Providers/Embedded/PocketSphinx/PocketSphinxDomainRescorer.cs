@@ -75,7 +75,7 @@ internal sealed unsafe class PocketSphinxDomainRescorer
             return;
         }
 
-        AddGuessedWords(model);
+        AddGuessedWords(_decoder, model, _addedWords, GenericModel());
         if (NativeMethods.ps_set_lm_file(_decoder, SearchName, model.LanguageModelPath) < 0)
         {
             throw new InvalidOperationException($"PocketSphinx could not load the domain model {model.LanguageModelPath}.");
@@ -133,7 +133,11 @@ internal sealed unsafe class PocketSphinxDomainRescorer
         return model != nint.Zero ? model : throw new InvalidOperationException("PocketSphinx's current search has no language model.");
     }
 
-    private void AddGuessedWords(PocketSphinxDomainModel model)
+    /// <summary>
+    /// Adds the model's guessed words (not yet in <paramref name="added"/>) to the decoder's dictionary and to
+    /// <paramref name="genericModel"/>'s vocabulary, so the generic search can hear them too.
+    /// </summary>
+    internal static void AddGuessedWords(PocketSphinxDecoderHandle decoder, PocketSphinxDomainModel model, HashSet<string> added, nint genericModel)
     {
         if (model.GuessedWords.Count == 0)
         {
@@ -152,13 +156,12 @@ internal sealed unsafe class PocketSphinxDomainRescorer
 
             var paren = parts[0].IndexOf('(', StringComparison.Ordinal);
             var baseWord = paren > 0 ? parts[0][..paren] : parts[0];
-            if (guessed.Contains(baseWord) && _addedWords.Add(parts[0]))
+            if (guessed.Contains(baseWord) && added.Add(parts[0]))
             {
                 pronunciations.Add((parts[0], baseWord, parts[1]));
             }
         }
 
-        var genericModel = GenericModel();
         for (var i = 0; i < pronunciations.Count; i++)
         {
             var (word, baseWord, phones) = pronunciations[i];
@@ -170,7 +173,7 @@ internal sealed unsafe class PocketSphinxDomainRescorer
             }
 
             // Rebuilding the searches (the generic lexicon tree) once, after the last word, not once per word.
-            if (NativeMethods.ps_add_word(_decoder, word, phones, update: i == pronunciations.Count - 1 ? 1 : 0) < 0)
+            if (NativeMethods.ps_add_word(decoder, word, phones, update: i == pronunciations.Count - 1 ? 1 : 0) < 0)
             {
                 throw new InvalidOperationException($"PocketSphinx refused the guessed pronunciation of \"{word}\": {phones}.");
             }

@@ -55,15 +55,15 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
     /// </summary>
     /// <remarks>
     /// Utterances already running finish with the search they started with; the old model's decoders are freed as they come back.
-    /// With <see cref="PocketSphinxOptions.DomainRescoring"/> there is no second decoder: idle generic decoders load the model
+    /// With <see cref="PocketSphinxOptions.DomainInterpolationWeight"/> (the default) or <see cref="PocketSphinxOptions.DomainRescoring"/> there is no second decoder: idle generic decoders load the model
     /// now (the first one too if none is loaded yet, so a model PocketSphinx refuses fails here, not in a turn), busy ones
     /// before their next utterance.
     /// </remarks>
     public void UseDomainModel(PocketSphinxDomainModel? model)
     {
-        if (_options.DomainRescoring)
+        if (_options.DomainRescoring || _options.InterpolatesDomainModel)
         {
-            UseLatticeModel(model);
+            UseInDecoderModel(model);
             return;
         }
 
@@ -96,7 +96,7 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
         Interlocked.Exchange(ref _domain, next)?.Pool?.Dispose();
     }
 
-    private void UseLatticeModel(PocketSphinxDomainModel? model)
+    private void UseInDecoderModel(PocketSphinxDomainModel? model)
     {
         if (model is not null)
         {
