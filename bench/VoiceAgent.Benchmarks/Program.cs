@@ -93,6 +93,13 @@ if (args is ["vad-probe", ..])
     return;
 }
 
+// The embedded recogniser's confidence in babble vs questions in noise, in process: ... -- babble-probe [part]
+if (args is ["babble-probe", ..])
+{
+    Environment.ExitCode = await VoiceAgent.Benchmarks.TurnTaking.BabbleProbe.RunAsync(args);
+    return;
+}
+
 // How periodic (one voice) Silero's speech windows are in the turn-taking sets, in process: ... -- voicing-probe [part]
 if (args is ["voicing-probe", ..])
 {

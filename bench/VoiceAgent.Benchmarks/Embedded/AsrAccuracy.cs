@@ -263,10 +263,11 @@ public static class AsrAccuracy
         {
             var options = oneCall ? callOptions : new SpeechToTextOptions { SpeechSampleRate = rate };
             var response = await client.GetTextAsync(new MemoryStream(item.Audio), options, cancellationToken);
+            // Only a domain model adds these; every final carries its confidence.
             var generic = genericClient is null
-                ? response.AdditionalProperties?["generic"] as string ?? response.Text
+                ? (response.AdditionalProperties?.TryGetValue("generic", out string? g) == true ? g! : response.Text)
                 : (await genericClient.GetTextAsync(new MemoryStream(item.Audio), oneCall ? genericCallOptions : new SpeechToTextOptions { SpeechSampleRate = rate }, cancellationToken)).Text;
-            var domain = response.AdditionalProperties?["domain"] as string ?? response.Text;
+            var domain = response.AdditionalProperties?.TryGetValue("domain", out string? d) == true ? d! : response.Text;
             return (item.Text, generic, domain, response.Text);
         }
 

@@ -38,17 +38,27 @@ public static class TurnCases
         return new CaseResult("question", part, label, Heard: first is not null, Hit: first is not null, Ms: first is null ? null : Ms(end, first.At), Detail: heard);
     }
 
+    /// <summary>
+    /// Noise alone; a hit is a reply (agent text or audio, or an interrupt). The case waits for the turn's final (up to
+    /// 12 s: a lagging recogniser's final comes late) and 3 s more for a reply. Until run 7 any <c>asr</c> frame counted,
+    /// partials included; the detail still says whether the recogniser heard words (partials, final).
+    /// </summary>
     public static async Task<CaseResult> NoiseAsync(Uri url, string part, Clip noise, string label)
     {
         await using var call = await PacedCall.ConnectAsync(url, default);
         await call.PlayAsync(Clip.Concat(Clip.Silence(Lead), noise).ToBytes());
         await call.SilenceAsync(2000);
-        var started = call.Events.Any(e => e.Type is "asr" or "audio" or "interrupt");
-        // What started it: the finals, or, while the noise still holds the turn open, the partials so far.
+        if (call.Events.Any(e => e.Type == "asr"))
+        {
+            await call.SilenceAsync(12_000, e => e.Any(x => x.Type == "asr" && x.Final));
+            await call.SilenceAsync(3000, e => e.Any(x => x.Type is "audio" or "text" or "interrupt"));
+        }
+
+        var answered = call.Events.Any(e => e.Type is "audio" or "text" or "interrupt");
         var partials = call.Events.Where(e => e.Type == "asr" && !e.Final).ToList();
-        var finals = string.Join(" | ", call.Events.Where(a => a.Type == "asr" && a.Final).Select(a => $"\"{a.Msg}\""));
+        var finals = string.Join(" | ", call.Events.Where(a => a.Type == "asr" && a.Final).Select(a => $"final \"{a.Msg}\""));
         var detail = partials.Count == 0 ? finals : $"{finals} ({partials.Count} partials, last \"{partials[^1].Msg}\")";
-        return new CaseResult("noise", part, label, Heard: true, Hit: started, Detail: detail);
+        return new CaseResult("noise", part, label, Heard: true, Hit: answered, Detail: answered ? detail : $"not answered; {detail}");
     }
 
     /// <summary>The question mixed into continuous noise that starts 1 s before it and goes on for 8 s after it; missed = no agent audio while the noise goes on.</summary>

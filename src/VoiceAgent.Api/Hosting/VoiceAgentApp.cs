@@ -22,7 +22,7 @@ public static partial class VoiceAgentApp
 
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<PipelineOptions>().Bind(config.GetSection("VoiceAgent:Pipeline"))
-            .Validate(o => { o.Vad.Validate(); o.Interruptions.Validate(); return true; })
+            .Validate(o => { o.Vad.Validate(); o.Interruptions.Validate(); o.Llm.Confidence.Validate(); return true; })
             .Validate(o => o.Output.ChunkMs is >= 10 and <= 1000, "VoiceAgent:Pipeline:Output:ChunkMs must be 10..1000.")
             .Validate(o => o.Output.OutputSampleRate is >= 8000 and <= 48_000, "VoiceAgent:Pipeline:Output:OutputSampleRate must be 8000..48000.")
             .ValidateOnStart();

@@ -84,6 +84,7 @@ public sealed partial class AsrStage(ISpeechToTextClient recognizer, TurnTimelin
         await Task.Yield();
         var final = new StringBuilder();
         var lastPartial = "";
+        double? confidence = null;
         try
         {
             await using var stream = audio.AsStream();
@@ -99,6 +100,12 @@ public sealed partial class AsrStage(ISpeechToTextClient recognizer, TurnTimelin
                 else if (update.Kind == SpeechToTextResponseUpdateKind.TextUpdated && text.Length > 0)
                 {
                     final.Append(final.Length > 0 ? " " : "").Append(text);
+
+                    // One final per stream in practice; if an engine sends several, the least sure one speaks for the turn.
+                    if (SpeechToTextConfidence.Read(update.AdditionalProperties) is { } c)
+                    {
+                        confidence = Math.Min(c, confidence ?? c);
+                    }
                 }
             }
         }
@@ -114,7 +121,7 @@ public sealed partial class AsrStage(ISpeechToTextClient recognizer, TurnTimelin
 
         timeline.Mark(turn, TurnMilestone.AsrFinal);
         transcript?.Publish(turn, final.ToString(), isFinal: true);
-        await output.WriteAsync(new TranscriptFrame(turn, final.ToString(), IsFinal: true), cancellationToken);
+        await output.WriteAsync(new TranscriptFrame(turn, final.ToString(), IsFinal: true) { Confidence = confidence }, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speech recognition failed in turn {Turn}")]

@@ -53,7 +53,11 @@ public sealed record UserAudioFrame(TurnId Turn, ReadOnlyMemory<byte> Pcm) : Tur
 public sealed record UserSpeechEndedFrame(TurnId Turn, TimeSpan StreamTime) : TurnFrame(Turn);
 
 /// <summary>What the user said: partial while speaking, final once per turn.</summary>
-public sealed record TranscriptFrame(TurnId Turn, string Text, bool IsFinal) : TurnFrame(Turn);
+public sealed record TranscriptFrame(TurnId Turn, string Text, bool IsFinal) : TurnFrame(Turn)
+{
+    /// <summary>The recogniser's confidence in a final's words, 0–1, if it gives one (<see cref="Asr.SpeechToTextConfidence"/>).</summary>
+    public double? Confidence { get; init; }
+}
 
 /// <summary>Ask the LLM to answer these messages (the HTTP endpoints' entry point; the voice call builds it from history).</summary>
 public sealed record ChatRequestFrame(TurnId Turn, IReadOnlyList<ChatMessage> Messages, ChatOptions? Options) : TurnFrame(Turn)

@@ -25,6 +25,7 @@ public sealed partial class LlmStage(
 {
     private readonly LlmStageOptions _options = options ?? new LlmStageOptions();
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly ConfidenceGate _confidence = new((options ?? new LlmStageOptions()).Confidence);
 
     public Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken) =>
         FrameLoop.RunAsync(input, output, frame => HandleAsync(frame, output, cancellationToken), cancellationToken);
@@ -35,8 +36,15 @@ public sealed partial class LlmStage(
         {
             case TranscriptFrame { IsFinal: true } t when conversation is not null:
                 await output.WriteAsync(frame, cancellationToken);
-                // A wordless turn (noise the VAD took for speech, a recogniser's "..." or "[BLANK_AUDIO]") is not a question.
-                if (UtteranceText.HasWords(t.Text) && !turns.IsStale(t.Turn))
+                // A wordless turn (noise the VAD took for speech, a recogniser's "..." or "[BLANK_AUDIO]") is not a question;
+                // nor is a long run of words the recogniser is unsure of (other people talking in the background).
+                var unsure = _confidence.Drops(t.Text, t.Confidence);
+                if (unsure)
+                {
+                    LogUnsureFinal(_logger, t.Turn.Value, t.Confidence ?? 0);
+                }
+
+                if (UtteranceText.HasWords(t.Text) && !unsure && !turns.IsStale(t.Turn))
                 {
                     turns.ReplyStarted(t.Turn);
                     conversation.BeginReply(t.Turn, t.Text);
@@ -226,6 +234,9 @@ public sealed partial class LlmStage(
         await output.WriteAsync(new ReplyTextFrame(turn, " " + tools.Options.Filler.Trim() + " ") { Flush = true }, turnToken);
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Turn {Turn} not answered: its final's confidence {Confidence} is below the gate's")]
+    private static partial void LogUnsureFinal(ILogger logger, long turn, double confidence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The language model failed in turn {Turn}")]
     private static partial void LogLlmFailed(ILogger logger, long turn, Exception exception);

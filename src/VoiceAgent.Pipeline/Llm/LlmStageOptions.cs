@@ -8,4 +8,7 @@ public sealed class LlmStageOptions
 
     /// <summary>The longest reply sent to speech synthesis; a longer one is cut there and finishes with "length".</summary>
     public int MaxReplyChars { get; set; } = 4000;
+
+    /// <summary>Which finals with words are still too unsure to answer (babble).</summary>
+    public ConfidenceGateOptions Confidence { get; set; } = new();
 }

@@ -82,6 +82,24 @@ internal static partial class NativeMethods
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_frames")]
     internal static partial void ps_seg_frames(nint segment, out int startFrame, out int endFrame);
 
+    /// <summary>
+    /// The log posterior probability of the final hypothesis (the decoder's log base), computed from the lattice by the
+    /// best-path pass (<c>-bestpath yes</c>) after <c>ps_end_utt</c>; 0 (probability 1) when there is no lattice.
+    /// </summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_prob")]
+    internal static partial int ps_get_prob(PocketSphinxDecoderHandle decoder);
+
+    /// <summary>The word's log posterior (from the lattice, after the final pass), and its acoustic and language scores.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_prob")]
+    internal static partial int ps_seg_prob(nint segment, out int acousticScore, out int languageScore, out int languageBackoff);
+
+    /// <summary>The decoder's log arithmetic (decoder-owned), to turn its integer log scores into natural logs.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_logmath")]
+    internal static partial nint ps_get_logmath(PocketSphinxDecoderHandle decoder);
+
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "logmath_log_to_ln")]
+    internal static partial double logmath_log_to_ln(nint logmath, int logValue);
+
     /// <summary>The decoder's feature computation (<c>feat_t*</c>), owned by the decoder; its CMN state lives inside it.</summary>
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_feat")]
     internal static partial nint ps_get_feat(PocketSphinxDecoderHandle decoder);

@@ -182,13 +182,14 @@ internal sealed class PocketSphinxDecoder : IDisposable
             // The generic path first: rescoring rewrites the lattice's best path, which the segment iterator follows.
             var generic = Hypothesis();
             var words = Words();
+            var confidence = Confidence();
             if (_domain.Rescore() is not { } domain)
             {
-                return (new PocketSphinxResult(generic, null), words);
+                return (new PocketSphinxResult(generic, null) { Confidence = confidence }, words);
             }
 
             // Scores of both paths from the same lattice pass, so they differ only in their language model.
-            var result = new PocketSphinxResult(generic with { Score = domain.GenericScore }, domain.Domain);
+            var result = new PocketSphinxResult(generic with { Score = domain.GenericScore }, domain.Domain) { Confidence = confidence };
             return (result, domain.Domain.Score > domain.GenericScore ? domain.Words : words);
         }
         finally
@@ -257,6 +258,34 @@ internal sealed class PocketSphinxDecoder : IDisposable
 
         return words;
     }
+
+    /// <summary>
+    /// The generic hypothesis' posteriors, read from the lattice the best-path pass left (so before any rescoring). The
+    /// posteriors come from the forward-backward pass that <c>ps_get_hyp</c> already ran: reading them costs nothing more.
+    /// </summary>
+    private PocketSphinxConfidence Confidence()
+    {
+        var logmath = NativeMethods.ps_get_logmath(_handle);
+        var utterance = Probability(logmath, NativeMethods.ps_get_prob(_handle));
+        double min = 1, sum = 0;
+        var count = 0;
+        for (var seg = NativeMethods.ps_seg_iter(_handle, out _); seg != nint.Zero; seg = NativeMethods.ps_seg_next(seg))
+        {
+            if (SpokenWord(Marshal.PtrToStringUTF8(NativeMethods.ps_seg_word(seg))) is not null)
+            {
+                var p = Probability(logmath, NativeMethods.ps_seg_prob(seg, out _, out _, out _));
+                min = Math.Min(min, p);
+                sum += p;
+                count++;
+            }
+        }
+
+        return new PocketSphinxConfidence(utterance, min, count == 0 ? 1 : sum / count);
+    }
+
+    // A log posterior above 0 is rounding in the lattice's sums; a probability is at most 1.
+    private static double Probability(nint logmath, int logValue) =>
+        Math.Min(1, Math.Exp(NativeMethods.logmath_log_to_ln(logmath, logValue)));
 
     /// <summary>Ends an unfinished utterance and drops its result, so the next <see cref="StartUtterance"/> succeeds.</summary>
     public void Abandon()

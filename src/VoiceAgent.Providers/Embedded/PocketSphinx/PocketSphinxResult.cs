@@ -7,6 +7,9 @@ namespace VoiceAgent.Providers.Embedded.PocketSphinx;
 /// </remarks>
 internal sealed record PocketSphinxResult(PocketSphinxHypothesis Generic, PocketSphinxHypothesis? Domain)
 {
+    /// <summary>The generic search's posteriors (null where the decoder could not read them).</summary>
+    public PocketSphinxConfidence? Confidence { get; init; }
+
     public PocketSphinxHypothesis Picked =>
         Domain is { } domain && domain.Score > Generic.Score ? domain : Generic;
 }

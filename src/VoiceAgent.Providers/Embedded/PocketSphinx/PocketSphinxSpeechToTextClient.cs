@@ -237,20 +237,34 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
         Interlocked.Exchange(ref _domain, null)?.Pool?.Dispose();
     }
 
-    /// <summary>What each search heard, for callers comparing them (the accuracy benchmark): <c>generic</c>, and <c>domain</c> with a domain model.</summary>
+    /// <summary>
+    /// The final's details: <see cref="SpeechToTextConfidence.PropertyName"/> (the mean posterior of its words, 0–1), the
+    /// hypothesis' own posterior and its words' lowest; with a domain model, what each search heard (<c>generic</c>,
+    /// <c>domain</c>, <c>picked</c>), for callers comparing them (the accuracy benchmark).
+    /// </summary>
     private static AdditionalPropertiesDictionary? Details(PocketSphinxUtterance utterance)
     {
-        if (utterance.Result is not { Domain: { } domain } result)
+        if (utterance.Result is not { } result)
         {
             return null;
         }
 
-        return new AdditionalPropertiesDictionary
+        var details = new AdditionalPropertiesDictionary();
+        if (result.Confidence is { } confidence)
         {
-            ["generic"] = result.Generic.Text,
-            ["domain"] = domain.Text,
-            ["picked"] = domain.Score > result.Generic.Score ? "domain" : "generic",
-        };
+            details[SpeechToTextConfidence.PropertyName] = confidence.MeanWord;
+            details["utterance_posterior"] = confidence.Utterance;
+            details["min_word_posterior"] = confidence.MinWord;
+        }
+
+        if (result.Domain is { } domain)
+        {
+            details["generic"] = result.Generic.Text;
+            details["domain"] = domain.Text;
+            details["picked"] = domain.Score > result.Generic.Score ? "domain" : "generic";
+        }
+
+        return details;
     }
 
     private static string NewResponseId() => Guid.NewGuid().ToString("N");

@@ -147,7 +147,7 @@ internal sealed class PocketSphinxUtterance : IDisposable
             try
             {
                 var (domainResult, domainWords) = await domainEnd.ConfigureAwait(false);
-                result = new PocketSphinxResult(result.Generic, domainResult.Generic);
+                result = new PocketSphinxResult(result.Generic, domainResult.Generic) { Confidence = result.Confidence };
                 if (domainResult.Generic.Score > result.Generic.Score)
                 {
                     words = domainWords;
