@@ -93,7 +93,7 @@ internal static partial class NativeMethods
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_prob")]
     internal static partial int ps_seg_prob(nint segment, out int acousticScore, out int languageScore, out int languageBackoff);
 
-    /// <summary>The decoder's log arithmetic (decoder-owned), to turn its integer log scores into natural logs.</summary>
+    /// <summary>The decoder's log arithmetic (decoder-owned): turns its integer log scores into natural logs, and a language model read for the decoder must use it.</summary>
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_logmath")]
     internal static partial nint ps_get_logmath(PocketSphinxDecoderHandle decoder);
 
@@ -204,10 +204,6 @@ internal static partial class NativeMethods
     /// <summary>Adds a unigram (weight 1: the uniform probability); returns its id, or -1.</summary>
     [LibraryImport(SphinxBaseLibrary, EntryPoint = "ngram_model_add_word", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ngram_model_add_word(nint model, string word, float weight);
-
-    /// <summary>The decoder's log-math table (decoder-owned); a language model read for it must use this one.</summary>
-    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_logmath")]
-    internal static partial nint ps_get_logmath(PocketSphinxDecoderHandle decoder);
 
     /// <summary>
     /// Makes <paramref name="languageModel"/> a named n-gram search of <paramref name="decoder"/> (it takes its own
