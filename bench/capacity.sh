@@ -17,6 +17,8 @@
 #      SKIP_BUILD=1 (use the Release output as it is, e.g. when SERVER_DIRS names saved builds and the tree is mid-change).
 #      EMBEDDED_ENV ("Name=value ...": extra settings for the embedded set, e.g. "VoiceAgent__Tts__Embedded__Workers=0"
 #      for eSpeak in-process under its lock instead of the worker pool).
+#      CARRIER (twilio | telnyx | vonage: the calls are phone calls on /telephony/$CARRIER/stream, µ-law 8 kHz, which the
+#      service resamples 8 → 16 kHz in and 16 → 8 kHz out; default: browser calls on /chat/voice_call).
 # The server's CPU includes its children (the eSpeak worker processes), which inherit its CPU pinning.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,9 @@ KEEP_GOING=${KEEP_GOING:-0}
 SERVER_DIRS=${SERVER_DIRS:-"current=$PWD/src/VoiceAgent.Api/bin/Release/net10.0"}
 VADS=${VADS:-default}
 EMBEDDED_ENV=${EMBEDDED_ENV:-}
+CARRIER=${CARRIER:-}
+if [ -n "$CARRIER" ]; then CALL_URL="ws://127.0.0.1:$PORT/telephony/$CARRIER/stream"; CALL_ARGS=(--carrier "$CARRIER" --token bench)
+else CALL_URL="ws://127.0.0.1:$PORT/chat/voice_call"; CALL_ARGS=(); fi
 mkdir -p "$OUT"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -77,9 +82,9 @@ start_server() { # $1 = engine set name, then env assignments
 run_set() { # $1 = name, $2 = levels, rest = env
   local name=$1 levels=$2; shift 2
   start_server "$name" "$@"
-  echo "== $name engines${*:+ ($*)}, build $BUILD, GC $GC: server pid $server_pid on CPU $SERVER_CPU, load generator on CPU $LOAD_CPU; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== $name engines${CARRIER:+ ($CARRIER phone calls)}${*:+ ($*)}, build $BUILD, GC $GC: server pid $server_pid on CPU $SERVER_CPU, load generator on CPU $LOAD_CPU; load average $(cut -d' ' -f1-3 /proc/loadavg)"
   # Warm-up (JIT in both processes, first sessions, decoder loads), not counted.
-  taskset -c "$LOAD_CPU" "$HARNESS" load --url "ws://127.0.0.1:$PORT/chat/voice_call" --wav "$WAV" --calls 4 --duration 6 --json >/dev/null 2>&1 || true
+  taskset -c "$LOAD_CPU" "$HARNESS" load --url "$CALL_URL" "${CALL_ARGS[@]}" --wav "$WAV" --calls 4 --duration 6 --json >/dev/null 2>&1 || true
   printf "%-5s %6s %6s %6s %7s %7s %5s %4s %4s %5s %8s %9s %7s %5s %5s %s\n" \
     N lag50 lag95 lag99 v2v50 v2v95 turns drop err cpu% cpu%/call KB/call-s gc_ms/s rss pass load1
   best=""
@@ -87,7 +92,7 @@ run_set() { # $1 = name, $2 = levels, rest = env
     local alloc0 pause0 t0 s0 alloc1 pause1 t1 s1 rss load
     alloc0=$(metric dotnet_gc_heap_total_allocated); pause0=$(metric dotnet_gc_pause_time)
     t0=$(ticks "$server_pid"); s0=$(date +%s.%N)
-    taskset -c "$LOAD_CPU" "$HARNESS" load --url "ws://127.0.0.1:$PORT/chat/voice_call" --wav "$WAV" --calls "$n" --duration "$DURATION" \
+    taskset -c "$LOAD_CPU" "$HARNESS" load --url "$CALL_URL" "${CALL_ARGS[@]}" --wav "$WAV" --calls "$n" --duration "$DURATION" \
       --ramp "$(( n < 200 ? 2 : 5 ))" --json >"$OUT/$name-$n.json" 2>"$OUT/$name-$n.err" || true
     t1=$(ticks "$server_pid"); s1=$(date +%s.%N); rss=$(rss_mb "$server_pid")
     alloc1=$(metric dotnet_gc_heap_total_allocated); pause1=$(metric dotnet_gc_pause_time)
@@ -115,7 +120,7 @@ print(fl["p50"],fl["p95"],fl["p99"],vv["p50"],vv["p95"],s["turns_completed"],dro
   stop_server
 }
 
-echo "# capacity.sh $(date -u +%FT%TZ) builds [$SERVER_DIRS] $(nproc) cores; server CPU $SERVER_CPU, load CPU $LOAD_CPU; GC $GC; ${DURATION}s per level" >>"$OUT/results.txt"
+echo "# capacity.sh $(date -u +%FT%TZ) ${CARRIER:+$CARRIER phone calls, }builds [$SERVER_DIRS] $(nproc) cores; server CPU $SERVER_CPU, load CPU $LOAD_CPU; GC $GC; ${DURATION}s per level" >>"$OUT/results.txt"
 for set in $SETS; do
   for vad in $VADS; do
     # A named VAD engine becomes part of the set's name (instant-silero), so results of several engines stay apart.
