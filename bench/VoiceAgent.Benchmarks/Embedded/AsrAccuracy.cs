@@ -114,7 +114,7 @@ public static class AsrAccuracy
             .Build(DialoguePhrases.English(new DialogueOptions()), new PocketSphinxOptions().DictionaryPath, directory);
         client.UseDomainModel(model);
 
-        // With the domain model interpolated there is one search: the generic column comes from a client without it.
+        // With the domain model interpolated the generic search has it too: the generic column comes from a client without it.
         using var genericClient = options.DomainInterpolationWeight > 0 && !options.DomainRescoring ? new PocketSphinxSpeechToTextClient(options, new SoxrResamplerFactory()) : null;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"domain model: {model?.Phrases} phrases, {model?.Words} words (guessed: {string.Join(", ", model?.GuessedWords ?? [])}; left out: {string.Join(", ", model?.MissingWords ?? [])})"));
@@ -214,6 +214,7 @@ public static class AsrAccuracy
                 case "DomainLanguageWeightFactor": options.DomainLanguageWeightFactor = number; break;
                 case "DomainRescoring": options.DomainRescoring = number != 0; break;
                 case "DomainInterpolationWeight": options.DomainInterpolationWeight = number; break;
+                case "DomainDecoder": options.DomainDecoder = number != 0; break;
                 default: options.ExtraArguments[name] = value; break;
             }
         }

@@ -30,7 +30,7 @@ public static class PocketSphinxLatency
         if (Environment.GetEnvironmentVariable("VOICEAGENT_BENCH_ASR_MEMORY") is { } memory)
         {
             // One configuration per process: freed decoder memory stays in glibc and would hide the next one's cost.
-            await MeasureDomainMemoryAsync(audio, rescoring: memory != "decoder", withoutGuessedWords: memory == "rescoring-no-guess", cancellationToken);
+            await MeasureDomainMemoryAsync(audio, rescoring: memory.StartsWith("rescoring", StringComparison.Ordinal), separateDecoder: memory == "decoder", withoutGuessedWords: memory == "rescoring-no-guess", cancellationToken);
             return;
         }
         foreach (var phrase in new[] { Phrase, LongPhrase })
@@ -38,18 +38,23 @@ public static class PocketSphinxLatency
             audio = await Speech.FliteAsync(phrase, cancellationToken);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"utterance: \"{phrase}\", {audio.Length / 32_000.0:F2} s, {runs} runs per configuration, paced in real time in 40 ms chunks as a call sends it; load average {Percentiles.LoadAverage()}"));
-            await MeasureFinalLatencyAsync("generic + domain decoder (default), a call's later turn", domain: true, laterTurn: true, audio, runs, cancellationToken);
-            await MeasureFinalLatencyAsync("generic + domain lattice rescoring (DomainRescoring), a call's later turn", domain: true, laterTurn: true, audio, runs, cancellationToken, rescoring: true);
-            await MeasureFinalLatencyAsync("generic + domain decoder (default), a call's first turn", domain: true, laterTurn: false, audio, runs, cancellationToken);
+            await MeasureFinalLatencyAsync("generic + domain interpolated in one search (default), a call's later turn", domain: true, laterTurn: true, audio, runs, cancellationToken);
+            await MeasureFinalLatencyAsync("generic + domain interpolated in one search (default), a call's first turn", domain: true, laterTurn: false, audio, runs, cancellationToken);
+            await MeasureFinalLatencyAsync("generic + domain decoder (DomainInterpolationWeight=0), a call's later turn", domain: true, laterTurn: true, audio, runs, cancellationToken, separateDomainDecoder: true);
             await MeasureFinalLatencyAsync("generic search only, a call's later turn", domain: false, laterTurn: true, audio, runs, cancellationToken);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  load average after: {Percentiles.LoadAverage()}"));
         }
     }
 
     private static async Task MeasureFinalLatencyAsync(
-        string name, bool domain, bool laterTurn, byte[] audio, int runs, CancellationToken cancellationToken, bool rescoring = false)
+        string name, bool domain, bool laterTurn, byte[] audio, int runs, CancellationToken cancellationToken, bool separateDomainDecoder = false)
     {
-        var options = AsrAccuracy.Tuned(new PocketSphinxOptions { MaxDecoders = 1, DomainRescoring = rescoring });
+        var options = AsrAccuracy.Tuned(new PocketSphinxOptions { MaxDecoders = 1 });
+        if (separateDomainDecoder)
+        {
+            options.DomainInterpolationWeight = 0;
+        }
+
         using var client = new PocketSphinxSpeechToTextClient(options);
         var directory = Directory.CreateTempSubdirectory("va-asr-latency-");
         if (domain)
@@ -161,11 +166,12 @@ public static class PocketSphinxLatency
     }
 
     /// <summary>Resident memory a domain model adds to one generic decoder: its own decoder, or loaded into the generic one for rescoring.</summary>
-    private static async Task MeasureDomainMemoryAsync(byte[] audio, bool rescoring, bool withoutGuessedWords, CancellationToken cancellationToken)
+    /// <remarks>VOICEAGENT_BENCH_ASR_MEMORY: "interpolated" (the default route), "decoder" (its own decoder), "rescoring", "rescoring-no-guess".</remarks>
+    private static async Task MeasureDomainMemoryAsync(byte[] audio, bool rescoring, bool separateDecoder, bool withoutGuessedWords, CancellationToken cancellationToken)
     {
         var before = ResidentMiB();
         var directory = Directory.CreateTempSubdirectory("va-asr-memory-");
-        using (var client = new PocketSphinxSpeechToTextClient(new PocketSphinxOptions { MaxDecoders = 1, DomainRescoring = rescoring }))
+        using (var client = new PocketSphinxSpeechToTextClient(new PocketSphinxOptions { MaxDecoders = 1, DomainRescoring = rescoring, DomainInterpolationWeight = separateDecoder ? 0 : new PocketSphinxOptions().DomainInterpolationWeight }))
         {
             await client.GetTextAsync(new MemoryStream(audio), cancellationToken: cancellationToken);
             var generic = ResidentMiB();
@@ -183,7 +189,7 @@ public static class PocketSphinxLatency
             await client.GetTextAsync(new MemoryStream(audio), cancellationToken: cancellationToken);
             var withDomain = ResidentMiB();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"domain model ({model.Phrases} phrases, guessed words: {model.GuessedWords.Count}) {(rescoring ? "in the generic decoder (DomainRescoring)" : "in its own decoder (default)")}: resident memory {before:F0} → {generic:F0} MiB (generic decoder) → {withDomain:F0} MiB (+ domain model): +{withDomain - generic:F0} MiB per concurrent turn"));
+                $"domain model ({model.Phrases} phrases, guessed words: {model.GuessedWords.Count}) {(rescoring ? "in the generic decoder (DomainRescoring)" : separateDecoder ? "in its own decoder (DomainInterpolationWeight=0)" : "interpolated in the generic decoder (default)")}: resident memory {before:F0} → {generic:F0} MiB (generic decoder) → {withDomain:F0} MiB (+ domain model): +{withDomain - generic:F0} MiB per concurrent turn"));
         }
 
         directory.Delete(recursive: true);

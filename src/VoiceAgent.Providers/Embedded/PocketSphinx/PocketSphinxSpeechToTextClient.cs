@@ -55,20 +55,16 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
     /// </summary>
     /// <remarks>
     /// Utterances already running finish with the search they started with; the old model's decoders are freed as they come back.
-    /// With <see cref="PocketSphinxOptions.DomainInterpolationWeight"/> (the default) or <see cref="PocketSphinxOptions.DomainRescoring"/> there is no second decoder: idle generic decoders load the model
-    /// now (the first one too if none is loaded yet, so a model PocketSphinx refuses fails here, not in a turn), busy ones
-    /// before their next utterance.
+    /// With <see cref="PocketSphinxOptions.DomainInterpolationWeight"/> or <see cref="PocketSphinxOptions.DomainRescoring"/> the
+    /// generic decoders load the model too: idle ones now (the first one too if none is loaded yet, so a model PocketSphinx
+    /// refuses fails here, not in a turn), busy ones before their next utterance. With
+    /// <see cref="PocketSphinxOptions.DomainDecoder"/> (or no interpolation) a second pool of decoders runs the domain model alone.
     /// </remarks>
     public void UseDomainModel(PocketSphinxDomainModel? model)
     {
-        if (_options.DomainRescoring || _options.InterpolatesDomainModel)
-        {
-            UseInDecoderModel(model);
-            return;
-        }
-
-        DomainSearch? next = null;
-        if (model is not null)
+        var inDecoder = _options.DomainRescoring || _options.InterpolatesDomainModel;
+        PocketSphinxDecoderPool? pool = null;
+        if (model is not null && _options.UsesDomainDecoder)
         {
             var options = _options.Clone();
             options.LanguageModelPath = model.LanguageModelPath;
@@ -76,39 +72,33 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
             options.GrammarPath = null;
             options.KeywordsPath = null;
             options.Fwdflat = _options.DomainFwdflat;
+            options.DomainInterpolationWeight = 0;
 
 #pragma warning disable CA2000 // Owned by the domain search it goes into (disposed when replaced), or disposed in the catch.
-            var pool = new PocketSphinxDecoderPool(options.MaxDecoders, () => PocketSphinxDecoder.Create(options));
+            pool = new PocketSphinxDecoderPool(options.MaxDecoders, () => PocketSphinxDecoder.Create(options));
 #pragma warning restore CA2000
-            try
-            {
-                pool.Preload();
-            }
-            catch
-            {
-                pool.Dispose();
-                throw;
-            }
-
-            next = new DomainSearch(model, pool);
         }
 
-        Interlocked.Exchange(ref _domain, next)?.Pool?.Dispose();
-    }
-
-    private void UseInDecoderModel(PocketSphinxDomainModel? model)
-    {
-        if (model is not null)
+        try
         {
-            if (_pool.Created == 0)
+            pool?.Preload();
+            if (inDecoder && model is not null)
             {
-                _pool.Preload();
-            }
+                if (_pool.Created == 0)
+                {
+                    _pool.Preload();
+                }
 
-            _pool.ForEachIdle(decoder => decoder.UseDomainModel(model));
+                _pool.ForEachIdle(decoder => decoder.UseDomainModel(model));
+            }
+        }
+        catch
+        {
+            pool?.Dispose();
+            throw;
         }
 
-        Volatile.Write(ref _domain, model is null ? null : new DomainSearch(model, null));
+        Interlocked.Exchange(ref _domain, model is null ? null : new DomainSearch(model, pool, inDecoder))?.Pool?.Dispose();
     }
 
     /// <summary>Decoders loaded so far (at most <see cref="PocketSphinxOptions.MaxDecoders"/>, unless some faulted).</summary>
@@ -299,7 +289,7 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
             {
                 var callMean = options is null ? null : _callMeans.GetValue(options, _ => new StrongBox<PocketSphinxCallMean?>()).Value;
                 return await PocketSphinxUtterance.StartAsync(
-                    _pool, domain?.Pool, domain?.Pool is null ? domain?.Model : null, resampler, callMean, cancellationToken).ConfigureAwait(false);
+                    _pool, domain?.Pool, domain is { InDecoder: true } ? domain.Model : null, resampler, callMean, cancellationToken).ConfigureAwait(false);
             }
             catch (ObjectDisposedException) when (attempt < 3 && !ReferenceEquals(domain, Volatile.Read(ref _domain)))
             {
@@ -321,6 +311,6 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
         return text;
     }
 
-    /// <summary>The domain model and, unless the generic decoders rescore their lattices with it, the pool of its own decoders.</summary>
-    private sealed record DomainSearch(PocketSphinxDomainModel Model, PocketSphinxDecoderPool? Pool);
+    /// <summary>The domain model, the pool of its own decoders if it has a search of its own, and whether the generic decoders load it too.</summary>
+    private sealed record DomainSearch(PocketSphinxDomainModel Model, PocketSphinxDecoderPool? Pool, bool InDecoder);
 }
