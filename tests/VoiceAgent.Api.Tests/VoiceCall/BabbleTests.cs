@@ -26,20 +26,22 @@ public sealed class BabbleTests(ITestOutputHelper output)
     {
         await using var host = await ServiceHost.StartAsync();
         await using var call = await VoiceCallClient.ConnectAsync(host);
-        byte[] audio =
-        [
-            .. Pcm(Babble(seconds: 4, dbfs: -30)),
-            .. new byte[32 * 2500],
-            .. TestAudio.FlitePcm("what is twelve times seven", silenceMs: 2500),
-        ];
-        await call.StreamAsync("babble", audio);
-        // The question's turn_end (a turn whose final heard "twelve"), whatever the babble's turn sent before it.
+
+        // The babble's final first (a loaded machine's recogniser can take seconds), so it is not a stale turn's when it
+        // comes: then only the gate can keep it from being answered.
+        await call.StreamAsync("babble", [.. Pcm(Babble(seconds: 4, dbfs: -30)), .. new byte[32 * 1500]]);
+        var heard = await call.WaitForAsync("asr", a => a.GetProperty("final").GetBoolean(), LongWait);
+        var babbleTurn = heard.Json!.Value.GetProperty("turn_id").GetInt64();
+        await call.StreamAsync("babble", TestAudio.FlitePcm("what is twelve times seven", silenceMs: 2500));
+
+        // The question's turn_end (a turn whose final heard "twelve").
         var end = await call.WaitForAsync(
             "turn_end",
             j => call.Json("asr").Any(a => a.GetProperty("final").GetBoolean() && a.GetProperty("turn_id").GetInt64() == j.GetProperty("turn_id").GetInt64()
                 && a.GetProperty("msg").GetString()!.Contains("twelve", StringComparison.Ordinal)),
             LongWait);
         var answered = end.Json!.Value.GetProperty("turn_id").GetInt64();
+        answered.ShouldNotBe(babbleTurn);
 
         List<JsonElement> finals;
         lock (call.All)
@@ -53,9 +55,7 @@ public sealed class BabbleTests(ITestOutputHelper output)
         }
 
         // The babble was heard as a turn of its own, with words, and its final still went to the client.
-        var babble = finals.Where(f => f.GetProperty("turn_id").GetInt64() != answered).ToList();
-        babble.ShouldNotBeEmpty(call.Describe());
-        babble.ShouldContain(f => f.GetProperty("msg").GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 6, call.Describe());
+        heard.Json!.Value.GetProperty("msg").GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBeGreaterThanOrEqualTo(6, call.Describe());
 
         // No reply to it: every text frame is the question's, and no agent audio came before the question's first text.
         var texts = call.Json("text").ToList();
