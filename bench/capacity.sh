@@ -13,6 +13,8 @@
 #      which is what an ASP.NET Core app on .NET 10 runs with), KEEP_GOING=1 (run every level even after a failure),
 #      SERVER_DIRS ("label=dir label=dir": run each set against each build, e.g. a copy of the Release output made before
 #      a change, for before/after ratios within one run on a busy machine; default: the fresh Release build),
+#      SERVER_ENV_<label> ("Name=value ...": extra settings for the build of that label only, e.g.
+#      SERVER_ENV_inline="VoiceAgent__Server__InlineSocketScheduling=true DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1"),
 #      VADS ("default": the configured VAD; e.g. "webrtc silero" runs every set once per VAD engine),
 #      SKIP_BUILD=1 (use the Release output as it is, e.g. when SERVER_DIRS names saved builds and the tree is mid-change).
 #      EMBEDDED_ENV ("Name=value ...": extra settings for the embedded set, e.g. "VoiceAgent__Tts__Embedded__Workers=0"
@@ -127,13 +129,15 @@ for set in $SETS; do
     if [ "$vad" = default ]; then name=$set; VAD_ENV=(); else name=$set-$vad; VAD_ENV=(VoiceAgent__Vad__Provider="$vad"); fi
     for build in $SERVER_DIRS; do
       BUILD=${build%%=*}; SERVER_DIR=${build#*=}
+      build_env_var="SERVER_ENV_$BUILD"
+      read -r -a BUILD_ENV <<<"${!build_env_var:-}"
       case "$set" in
         # The instant ASR reports that it publishes no partials, so the transcript detector already waits EndSilenceMs (500);
         # the fixed detector is named anyway so builds from before that report measure the same wait in an A/B run.
-        instant) run_set "$name" "$INSTANT_LEVELS" "${VAD_ENV[@]}" VoiceAgent__Asr__Provider=Instant VoiceAgent__Llm__Provider=Instant \
+        instant) run_set "$name" "$INSTANT_LEVELS" "${VAD_ENV[@]}" "${BUILD_ENV[@]}" VoiceAgent__Asr__Provider=Instant VoiceAgent__Llm__Provider=Instant \
                    VoiceAgent__Tts__Provider=Instant VoiceAgent__Pipeline__Vad__TurnDetector=Fixed ;;
         # shellcheck disable=SC2086 # EMBEDDED_ENV is a list of assignments
-        embedded) run_set "$name" "$EMBEDDED_LEVELS" "${VAD_ENV[@]}" $EMBEDDED_ENV ;;
+        embedded) run_set "$name" "$EMBEDDED_LEVELS" "${VAD_ENV[@]}" "${BUILD_ENV[@]}" $EMBEDDED_ENV ;;
       esac
     done
   done

@@ -67,6 +67,14 @@ public static partial class VoiceAgentApp
         services.AddSingleton<EngineWarmUp>();
         services.AddHostedService<EngineStartupCheck>();
 
+        if (config.GetValue<bool>("VoiceAgent:Server:InlineSocketScheduling"))
+        {
+            // Opt-in (README, Configuration): a connection's code runs on the socket I/O thread that read its bytes, up to
+            // its first real wait, instead of hopping to the thread pool twice per read. Saves CPU per 20 ms call frame;
+            // anything that computes or blocks synchronously on that path holds up every connection of the I/O thread.
+            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -9,6 +9,11 @@ namespace VoiceAgent.Api.VoiceCall;
 /// message-size cap, an idle timer that every receive resets, and a maximum call duration. A limit closes the call
 /// politely through its <see cref="OutgoingQueue"/> (cancelling the pending receive instead would abort the socket with no reason).
 /// </summary>
+/// <remarks>
+/// A call receives a message every 20 ms, so a receive costs no timer work and no metric update: it notes the time, and
+/// the idle timer, when it fires, re-arms itself for what is left of the timeout after the last receive; received bytes
+/// are told to the metric in batches of <see cref="BytesInBatch"/> and at the end.
+/// </remarks>
 public sealed class CallMessageReader : IDisposable
 {
     private readonly WebSocket _socket;
@@ -19,6 +24,11 @@ public sealed class CallMessageReader : IDisposable
     private readonly ArrayBufferWriter<byte> _buffer = new(8192);
     private readonly long _started;
     private readonly ITimer _idle;
+    private long _lastReceive;
+    private int _bytesPending;
+
+    /// <summary>Bytes received before they are told to the traffic metric (about a second and a half of a JSON-framed call).</summary>
+    public const int BytesInBatch = 64 * 1024;
 
     /// <param name="bytesIn">Told how many bytes each receive brought (the transport's traffic metric).</param>
     public CallMessageReader(WebSocket socket, OutgoingQueue output, VoiceCallOptions limits, TimeProvider time, Action<int> bytesIn)
@@ -29,7 +39,8 @@ public sealed class CallMessageReader : IDisposable
         _time = time;
         _bytesIn = bytesIn;
         _started = time.GetTimestamp();
-        _idle = time.CreateTimer(_ => output.Close(WebSocketCloseStatus.PolicyViolation, $"idle for {limits.IdleTimeout.TotalSeconds:F0} s"), null, limits.IdleTimeout, Timeout.InfiniteTimeSpan);
+        _lastReceive = _started;
+        _idle = time.CreateTimer(static state => ((CallMessageReader)state!).IdleCheck(), this, limits.IdleTimeout, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>True once a limit (size or duration) has closed the call.</summary>
@@ -62,8 +73,12 @@ public sealed class CallMessageReader : IDisposable
         do
         {
             result = await _socket.ReceiveAsync(_buffer.GetMemory(8192), cancellationToken);
-            _idle.Change(_limits.IdleTimeout, Timeout.InfiniteTimeSpan);
-            _bytesIn(result.Count);
+            Volatile.Write(ref _lastReceive, _time.GetTimestamp());
+            _bytesPending += result.Count;
+            if (_bytesPending >= BytesInBatch)
+            {
+                FlushBytesIn();
+            }
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return WebSocketMessageType.Close;
@@ -82,5 +97,38 @@ public sealed class CallMessageReader : IDisposable
         return result.MessageType;
     }
 
-    public void Dispose() => _idle.Dispose();
+    /// <summary>The idle timer fired: closes the call if nothing came for the whole timeout, or waits out the rest of it.</summary>
+    private void IdleCheck()
+    {
+        var idle = _time.GetElapsedTime(Volatile.Read(ref _lastReceive));
+        if (idle >= _limits.IdleTimeout)
+        {
+            _out.Close(WebSocketCloseStatus.PolicyViolation, $"idle for {_limits.IdleTimeout.TotalSeconds:F0} s");
+            return;
+        }
+
+        try
+        {
+            _idle.Change(_limits.IdleTimeout - idle, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call ended meanwhile.
+        }
+    }
+
+    private void FlushBytesIn()
+    {
+        if (_bytesPending > 0)
+        {
+            _bytesIn(_bytesPending);
+            _bytesPending = 0;
+        }
+    }
+
+    public void Dispose()
+    {
+        _idle.Dispose();
+        FlushBytesIn();
+    }
 }

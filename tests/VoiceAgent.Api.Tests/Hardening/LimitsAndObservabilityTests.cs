@@ -91,6 +91,37 @@ public sealed class LimitsAndObservabilityTests
     }
 
     [Fact]
+    public async Task A_client_that_keeps_sending_outlives_the_idle_timeout_and_is_closed_once_it_stops()
+    {
+        await using var host = await ServiceHost.StartAsync(new Dictionary<string, string?> { ["VoiceAgent:VoiceCall:IdleTimeout"] = "00:00:03" });
+        await using var call = await VoiceCallClient.ConnectAsync(host);
+        await call.SendJsonAsync(new { meta_info = new { session_id = "busy" } });
+
+        // Frames for longer than the idle timeout, each far inside it: the timer that fires meanwhile finds the call busy.
+        var silence = new byte[640];
+        for (var i = 0; i < 25; i++)
+        {
+            await call.SendAudioAsync("busy", silence).WaitAsync(ServiceHost.Timeout);
+            await Task.Delay(200);
+            call.CloseStatus.ShouldBeNull($"closed after {i + 1} frames sent 200 ms apart");
+        }
+
+        await call.WaitForCloseAsync(TimeSpan.FromSeconds(20));
+        call.CloseStatus.ShouldBe(WebSocketCloseStatus.PolicyViolation);
+        call.CloseReason!.ShouldContain("idle");
+    }
+
+    [Fact]
+    public async Task A_call_is_answered_with_inline_socket_scheduling()
+    {
+        await using var host = await ServiceHost.StartAsync(new Dictionary<string, string?> { ["VoiceAgent:Server:InlineSocketScheduling"] = "true" });
+        await using var call = await VoiceCallClient.ConnectAsync(host);
+        await call.StreamAsync("inline", TestAudio.FlitePcm("what is twelve times seven", silenceMs: 1200));
+        await call.WaitForAsync("turn_end");
+        call.Json("asr").Single(a => a.GetProperty("final").GetBoolean()).GetProperty("msg").GetString()!.ShouldContain("twelve");
+    }
+
+    [Fact]
     public async Task Shutdown_finishes_the_turn_in_flight_saves_it_and_closes_1001()
     {
         var host = await ServiceHost.StartAsync(new Dictionary<string, string?> { ["VoiceAgent:Store:Provider"] = "Memory" });

@@ -83,4 +83,22 @@ public sealed class InstantEngineTests
         updates[^1].Kind.ShouldBe(TextToSpeechResponseUpdateKind.AudioUpdated);
         audio.Max(d => d.Data.Length).ShouldBeLessThanOrEqualTo(24_000 * 40 / 1000 * 2);
     }
+
+    [Fact]
+    public async Task Every_reply_is_the_same_continuous_tone_from_its_start_however_long()
+    {
+        // 31 words of 1 s: past the 30 s the engine keeps ready, so both the copied and the computed part are checked.
+        using var tts = new InstantTextToSpeechClient(new InstantEngineOptions { MillisecondsPerWord = 1000, OutputSampleRate = 8_000, ChunkMs = 40 });
+        foreach (var text in new[] { "short reply", string.Join(' ', Enumerable.Repeat("word", 31)), "a shorter one again" })
+        {
+            var response = await tts.GetAudioAsync(text).WaitAsync(Timeout);
+            var bytes = response.Contents.OfType<DataContent>().Single().Data.ToArray();
+            var samples = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(bytes);
+            samples.Length.ShouldBe(8_000 * text.Split(' ').Length);
+            for (var n = 0; n < samples.Length; n += 997)
+            {
+                samples[n].ShouldBe((short)(6000 * Math.Sin(2 * Math.PI * 440 / 8_000 * n)), $"sample {n} of a {samples.Length}-sample reply");
+            }
+        }
+    }
 }
