@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
@@ -11,6 +12,40 @@ namespace VoiceAgent.Pipeline.Tests.Tts;
 public class TtsStageChunkTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public void Engine_audio_at_another_rate_is_resampled_chunk_after_chunk_without_allocating_once_warm()
+    {
+        // An engine speaking 22 050 Hz for a 16 kHz call: each of its chunks goes through ToOutput, with one resampler
+        // per sentence and one buffer for the whole stage, so only the warm-up may allocate.
+        var engine = AudioFormat.Pcm16Mono(22_050);
+        var tone = Pcm16.ToBytes(Enumerable.Range(0, 22_050 * 4).Select(i => (short)(6_000 * Math.Sin(2 * Math.PI * 440 * i / 22_050.0))).ToArray());
+        var chunks = new DataContent[tone.Length / 882];
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            chunks[i] = new DataContent(tone.AsMemory(i * 882, 882), engine.ToMediaType());
+        }
+
+        var output = AudioFormat.Pcm16Mono16k;
+        var resamplers = new LinearResamplerFactory();
+        var scratch = new ArrayBufferWriter<short>();
+        IResampler? resampler = null;
+        long produced = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            produced += TtsStage.ToOutput(chunks[i], output, resamplers, ref resampler, scratch).Length;
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 20; i < chunks.Length; i++)
+        {
+            produced += TtsStage.ToOutput(chunks[i], output, resamplers, ref resampler, scratch).Length;
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+        produced.ShouldBeInRange(16_000 * 4 * 2 - 64, 16_000 * 4 * 2 + 64);
+        resampler!.Dispose();
+    }
 
     [Theory]
     [InlineData(new[] { 1280, 1280, 640 })] // the engine's chunks are the stage's: every chunk a slice, none copied
