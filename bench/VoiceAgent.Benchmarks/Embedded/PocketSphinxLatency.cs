@@ -17,6 +17,9 @@ public static class PocketSphinxLatency
     private const string Phrase = "what is the date today and what time is it now";
     private const string LongPhrase = "please turn on the kitchen lights and set a timer for ten minutes, then tell me what the weather will be like tomorrow morning in the city";
 
+    // The interpolation weight the accuracy bench's tune sets were measured with (bench/results/asr-accuracy-6.txt).
+    private const float InterpolationWeight = 0.2f;
+
     public static async Task RunAsync(int runs, CancellationToken cancellationToken = default)
     {
         if (PocketSphinxSpeechToTextClient.CheckAvailable() is { } missing)
@@ -38,21 +41,23 @@ public static class PocketSphinxLatency
             audio = await Speech.FliteAsync(phrase, cancellationToken);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"utterance: \"{phrase}\", {audio.Length / 32_000.0:F2} s, {runs} runs per configuration, paced in real time in 40 ms chunks as a call sends it; load average {Percentiles.LoadAverage()}"));
-            await MeasureFinalLatencyAsync("generic + domain interpolated in one search (default), a call's later turn", domain: true, laterTurn: true, audio, runs, cancellationToken);
-            await MeasureFinalLatencyAsync("generic + domain interpolated in one search (default), a call's first turn", domain: true, laterTurn: false, audio, runs, cancellationToken);
-            await MeasureFinalLatencyAsync("generic + domain decoder (DomainInterpolationWeight=0), a call's later turn", domain: true, laterTurn: true, audio, runs, cancellationToken, separateDomainDecoder: true);
+            await MeasureFinalLatencyAsync("generic + domain decoder (default), a call's later turn", domain: true, laterTurn: true, audio, runs, cancellationToken);
+            await MeasureFinalLatencyAsync("generic + domain decoder (default), a call's first turn", domain: true, laterTurn: false, audio, runs, cancellationToken);
+            await MeasureFinalLatencyAsync($"generic search interpolated with the domain model (DomainInterpolationWeight={InterpolationWeight}) + domain decoder, a call's later turn", domain: true, laterTurn: true, audio, runs, cancellationToken, interpolation: (InterpolationWeight, true));
+            await MeasureFinalLatencyAsync($"one search interpolated with the domain model (DomainInterpolationWeight={InterpolationWeight};DomainDecoder=0), a call's later turn", domain: true, laterTurn: true, audio, runs, cancellationToken, interpolation: (InterpolationWeight, false));
             await MeasureFinalLatencyAsync("generic search only, a call's later turn", domain: false, laterTurn: true, audio, runs, cancellationToken);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  load average after: {Percentiles.LoadAverage()}"));
         }
     }
 
     private static async Task MeasureFinalLatencyAsync(
-        string name, bool domain, bool laterTurn, byte[] audio, int runs, CancellationToken cancellationToken, bool separateDomainDecoder = false)
+        string name, bool domain, bool laterTurn, byte[] audio, int runs, CancellationToken cancellationToken, (float Weight, bool DomainDecoder)? interpolation = null)
     {
         var options = AsrAccuracy.Tuned(new PocketSphinxOptions { MaxDecoders = 1 });
-        if (separateDomainDecoder)
+        if (interpolation is { } mix)
         {
-            options.DomainInterpolationWeight = 0;
+            options.DomainInterpolationWeight = mix.Weight;
+            options.DomainDecoder = mix.DomainDecoder;
         }
 
         using var client = new PocketSphinxSpeechToTextClient(options);
@@ -166,12 +171,12 @@ public static class PocketSphinxLatency
     }
 
     /// <summary>Resident memory a domain model adds to one generic decoder: its own decoder, or loaded into the generic one for rescoring.</summary>
-    /// <remarks>VOICEAGENT_BENCH_ASR_MEMORY: "interpolated" (the default route), "decoder" (its own decoder), "rescoring", "rescoring-no-guess".</remarks>
+    /// <remarks>VOICEAGENT_BENCH_ASR_MEMORY: "decoder" (its own decoder, the default), "interpolated" (in the generic decoder's search), "rescoring", "rescoring-no-guess".</remarks>
     private static async Task MeasureDomainMemoryAsync(byte[] audio, bool rescoring, bool separateDecoder, bool withoutGuessedWords, CancellationToken cancellationToken)
     {
         var before = ResidentMiB();
         var directory = Directory.CreateTempSubdirectory("va-asr-memory-");
-        using (var client = new PocketSphinxSpeechToTextClient(new PocketSphinxOptions { MaxDecoders = 1, DomainRescoring = rescoring, DomainInterpolationWeight = separateDecoder ? 0 : new PocketSphinxOptions().DomainInterpolationWeight }))
+        using (var client = new PocketSphinxSpeechToTextClient(new PocketSphinxOptions { MaxDecoders = 1, DomainRescoring = rescoring, DomainInterpolationWeight = separateDecoder ? 0 : InterpolationWeight, DomainDecoder = false }))
         {
             await client.GetTextAsync(new MemoryStream(audio), cancellationToken: cancellationToken);
             var generic = ResidentMiB();
@@ -189,7 +194,7 @@ public static class PocketSphinxLatency
             await client.GetTextAsync(new MemoryStream(audio), cancellationToken: cancellationToken);
             var withDomain = ResidentMiB();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"domain model ({model.Phrases} phrases, guessed words: {model.GuessedWords.Count}) {(rescoring ? "in the generic decoder (DomainRescoring)" : separateDecoder ? "in its own decoder (DomainInterpolationWeight=0)" : "interpolated in the generic decoder (default)")}: resident memory {before:F0} → {generic:F0} MiB (generic decoder) → {withDomain:F0} MiB (+ domain model): +{withDomain - generic:F0} MiB per concurrent turn"));
+                $"domain model ({model.Phrases} phrases, guessed words: {model.GuessedWords.Count}) {(rescoring ? "in the generic decoder (DomainRescoring)" : separateDecoder ? "in its own decoder (default)" : "interpolated in the generic decoder (DomainDecoder=0)")}: resident memory {before:F0} → {generic:F0} MiB (generic decoder) → {withDomain:F0} MiB (+ domain model): +{withDomain - generic:F0} MiB per concurrent turn"));
         }
 
         directory.Delete(recursive: true);
