@@ -48,7 +48,8 @@ def samples(path):
                     yield head, stack
                 head, stack = None, []
             elif not line.startswith((" ", "\t")):
-                head = line.split()[0] if line.split() else "?"
+                # "comm tid": a thread's name may hold spaces (".NET TP Worker"); the tid is the last field.
+                head = line.rsplit(None, 1)[0] if len(line.split()) > 1 else (line.strip() or "?")
             else:
                 parts = line.strip().split(None, 1)
                 rest = parts[1] if len(parts) > 1 else "[unknown]"
