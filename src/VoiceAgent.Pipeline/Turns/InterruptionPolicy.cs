@@ -48,6 +48,10 @@ public sealed partial class InterruptionPolicy : IDisposable
     private string _stable = "";
     private ITimer? _resumeTimer;
 
+    // Overlaps a newer one replaced before their final was in (the user paused, then spoke on), with their speech time:
+    // each one's final still decides whether the user interrupted.
+    private readonly Dictionary<TurnId, TimeSpan> _carried = [];
+
     public InterruptionPolicy(InterruptionOptions options, TurnManager turns, UserTranscript transcript, TimeProvider? time = null, TurnTimeline? timeline = null, ILogger? logger = null, PipelineMetrics? metrics = null)
     {
         _metrics = metrics;
@@ -65,9 +69,17 @@ public sealed partial class InterruptionPolicy : IDisposable
     /// <summary>The user started speaking while the agent is active: pause the agent and open the overlap; returns its turn id.</summary>
     public TurnId BeginOverlap()
     {
-        var overlap = _turns.BeginOverlap();
+        TurnId overlap;
         lock (_gate)
         {
+            // The manager's overlap and this policy's change in one step: no timeout or final of the previous overlap can
+            // act between them (a timeout there resumed the new overlap's pause; a final there lost its decision).
+            overlap = _turns.BeginOverlap();
+            if (_overlap != TurnId.None)
+            {
+                _carried[_overlap] = _speech;
+            }
+
             _resumeTimer?.Dispose();
             _overlap = overlap;
             _speech = TimeSpan.Zero;
@@ -160,6 +172,11 @@ public sealed partial class InterruptionPolicy : IDisposable
         {
             if (snapshot.Turn != _overlap)
             {
+                if (snapshot.IsFinal && _carried.Remove(snapshot.Turn, out speech))
+                {
+                    SettleCarried(snapshot, speech);
+                }
+
                 return;
             }
 
@@ -217,6 +234,9 @@ public sealed partial class InterruptionPolicy : IDisposable
             _overlap = TurnId.None;
             _resumeTimer?.Dispose();
             _resumeTimer = null;
+
+            // False only when a new turn already superseded the overlap: that ended its pause, and the words of the
+            // overlap's final go to the new turn (TurnManager.IsSuperseded).
             if (!_turns.ConfirmOverlap(overlap))
             {
                 return false;
@@ -226,6 +246,30 @@ public sealed partial class InterruptionPolicy : IDisposable
         _metrics?.Interruption(Confirmed);
         LogConfirmed(_logger, overlap.Value);
         return true;
+    }
+
+    /// <summary>
+    /// The final of an overlap a newer one replaced: real words in it interrupt, and the newer overlap (the speech that
+    /// followed) becomes the turn, answering these words with its own; without them, it is dropped.
+    /// </summary>
+    private void SettleCarried(TranscriptSnapshot final, TimeSpan speech)
+    {
+        var pending = _overlap;
+        if (!Interrupts(speech, final.Text, final: true))
+        {
+            _turns.DropOverlap(final.Turn);
+            _timeline?.Forget(final.Turn);
+            return;
+        }
+
+        if (_turns.ConfirmOverlap(final.Turn) && pending != TurnId.None && _turns.Current == pending)
+        {
+            _overlap = TurnId.None;
+            _resumeTimer?.Dispose();
+            _resumeTimer = null;
+            _metrics?.Interruption(Confirmed);
+            LogConfirmed(_logger, pending.Value);
+        }
     }
 
     private void TimedOut(TurnId overlap)
@@ -244,11 +288,12 @@ public sealed partial class InterruptionPolicy : IDisposable
                 return;
             }
 
+            // Still undecided (the user keeps making sounds without words): the reply goes on; words heard later can still
+            // interrupt it. Under the lock, so that it never resumes the pause of a newer overlap.
             _resumed = true;
+            _turns.ResumeOutput();
         }
 
-        // Still undecided (the user keeps making sounds without words): the reply goes on; words heard later can still interrupt it.
-        _turns.ResumeOutput();
         _metrics?.Interruption(Resumed);
         LogResumed(_logger, overlap.Value);
     }

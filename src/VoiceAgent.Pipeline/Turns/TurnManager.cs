@@ -23,6 +23,9 @@ public sealed class TurnManager : IDisposable
     private long _playbackEndsAt;
     private TaskCompletionSource? _paused;
 
+    // Overlaps that never became (part of) a turn: backchannels, noise. Few per call (one per overlap), so never pruned.
+    private readonly HashSet<TurnId> _dropped = [];
+
     public TurnManager(CancellationToken sessionToken, TimeProvider? time = null)
     {
         _sessionToken = sessionToken;
@@ -69,12 +72,41 @@ public sealed class TurnManager : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="frame"/> is dropped as stale. The final transcript of a superseded turn is not: the recogniser
+    /// may finish a turn after the next one began, and the listener still gets that turn's one final (the next turn answers its words).
+    /// </summary>
+    public bool IsStale(TurnFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return frame is TranscriptFrame { IsFinal: true } ? IsStale(frame.Turn) && !IsSuperseded(frame.Turn) : IsStale(frame.Turn);
+    }
+
     /// <summary>Stale, or an overlap not (yet) confirmed: nothing of it goes to the listener.</summary>
     public bool IsWithheld(TurnId turn)
     {
         lock (_gate)
         {
             return turn != _current;
+        }
+    }
+
+    /// <summary>Whether <paramref name="frame"/> is kept from the listener: as <see cref="IsWithheld(TurnId)"/>, but a superseded turn's final transcript goes out.</summary>
+    public bool IsWithheld(TurnFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return frame is TranscriptFrame { IsFinal: true } ? IsWithheld(frame.Turn) && !IsSuperseded(frame.Turn) : IsWithheld(frame.Turn);
+    }
+
+    /// <summary>
+    /// True for a turn the user spoke that a newer turn superseded before its final transcript was in (not for a dropped
+    /// overlap): its words belong to the conversation, and the current turn answers them with its own.
+    /// </summary>
+    public bool IsSuperseded(TurnId turn)
+    {
+        lock (_gate)
+        {
+            return turn != TurnId.None && turn < _current && !_dropped.Contains(turn);
         }
     }
 
@@ -139,7 +171,6 @@ public sealed class TurnManager : IDisposable
 
         // A new turn supersedes any overlap still waiting, and the pause it held.
         Supersede(next, overlap: null);
-        ResumeOutput();
         return next;
     }
 
@@ -147,45 +178,65 @@ public sealed class TurnManager : IDisposable
     public TurnId BeginOverlap()
     {
         TaskCompletionSource? resumed;
+        TurnId overlap;
         lock (_gate)
         {
             _lastIssued = _lastIssued.Next();
-            _overlap = _lastIssued;
+            _overlap = overlap = _lastIssued;
             resumed = _paused;
             _paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        // A newer overlap replaces one still waiting: the older one is dropped and its pause handed on.
+        // A newer overlap replaces one still waiting (its pause is handed on); the older one's final decides it later.
         resumed?.TrySetResult();
-        return Overlap;
+        return overlap;
     }
 
-    /// <summary>The overlap is an interruption: it becomes the current turn, the agent's turn is cancelled and an interrupt queued.</summary>
+    /// <summary>
+    /// The overlap is an interruption: it becomes the current turn, the agent's turn is cancelled and an interrupt queued.
+    /// If a newer overlap replaced it (the user paused and went on speaking), that one is the interruption's turn.
+    /// </summary>
     public bool ConfirmOverlap(TurnId overlap)
     {
-        if (overlap == TurnId.None || !Supersede(overlap, overlap))
-        {
-            return false;
-        }
-
-        ResumeOutput();
-        return true;
-    }
-
-    /// <summary>The overlap was not an interruption (a backchannel, a cough): it is forgotten and the agent's output resumes where it stopped.</summary>
-    public bool DropOverlap(TurnId overlap)
-    {
+        TurnId pending;
         lock (_gate)
         {
-            if (overlap == TurnId.None || overlap != _overlap)
+            pending = _overlap;
+            if (overlap == TurnId.None || overlap <= _current || overlap > pending || _dropped.Contains(overlap))
+            {
+                return false;
+            }
+        }
+
+        return Supersede(pending, pending);
+    }
+
+    /// <summary>
+    /// The overlap was not an interruption (a backchannel, a cough): it is forgotten, never to become a turn, and if it is the
+    /// one waiting, the agent's output resumes where it stopped. True when it was the one waiting.
+    /// </summary>
+    public bool DropOverlap(TurnId overlap)
+    {
+        TaskCompletionSource? paused;
+        lock (_gate)
+        {
+            if (overlap == TurnId.None || overlap == _current)
+            {
+                return false;
+            }
+
+            _dropped.Add(overlap);
+            if (overlap != _overlap)
             {
                 return false;
             }
 
             _overlap = TurnId.None;
+            paused = _paused;
+            _paused = null;
         }
 
-        ResumeOutput();
+        paused?.TrySetResult();
         return true;
     }
 
@@ -202,10 +253,14 @@ public sealed class TurnManager : IDisposable
         paused?.TrySetResult();
     }
 
-    /// <summary>Makes <paramref name="next"/> current in one step (no reader ever sees it stale); with <paramref name="overlap"/>, only if that overlap is still the one waiting.</summary>
+    /// <summary>
+    /// Makes <paramref name="next"/> current in one step (no reader ever sees it stale) and ends any pause; with
+    /// <paramref name="overlap"/>, only if that overlap is still the one waiting.
+    /// </summary>
     private bool Supersede(TurnId next, TurnId? overlap)
     {
         CancellationTokenSource old;
+        TaskCompletionSource? paused;
         TurnId interrupted = TurnId.None;
         lock (_gate)
         {
@@ -225,13 +280,26 @@ public sealed class TurnManager : IDisposable
             _current = next;
             _replying = TurnId.None;
             _playbackEndsAt = 0;
+            paused = _paused;
+            _paused = null;
         }
 
-        old.Cancel();
-        old.Dispose();
+        // The interrupt and the end of the pause first: cancelling the old turn runs other stages' callbacks and await
+        // continuations inline on this thread, and whatever they do (block, throw), the listener must get its clear and the
+        // output must flow again. Before, a cancellation that never returned left the reply paused with no interrupt, for good.
         if (interrupted != TurnId.None)
         {
             _control.Writer.TryWrite(new InterruptFrame(interrupted));
+        }
+
+        paused?.TrySetResult();
+        try
+        {
+            old.Cancel();
+        }
+        finally
+        {
+            old.Dispose();
         }
 
         return true;

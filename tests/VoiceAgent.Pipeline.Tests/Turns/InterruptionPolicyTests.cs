@@ -251,4 +251,74 @@ public sealed class InterruptionPolicyTests : IDisposable
         _turns.IsStale(overlap).ShouldBeTrue();
         _turns.ConfirmOverlap(overlap).ShouldBeFalse();
     }
+
+    [Fact]
+    public void The_interrupt_is_queued_and_the_pause_ended_before_the_interrupted_turn_is_cancelled()
+    {
+        // Cancelling the turn runs other stages' callbacks and continuations inline. One that blocks (or throws) must not be
+        // able to leave the reply paused with no interrupt: the listener would hear the agent stop and never get a clear.
+        bool? resumedAtCancel = null;
+        bool? interruptAtCancel = null;
+        using var seen = _turns.TokenFor(_reply).Register(() =>
+        {
+            resumedAtCancel = _turns.OutputResumed.IsCompleted;
+            interruptAtCancel = _turns.Control.TryPeek(out _);
+        });
+        var overlap = _policy.BeginOverlap();
+        _policy.SpeechProgress(overlap, Long);
+        _transcript.Publish(overlap, "what time is it", isFinal: true);
+
+        _turns.Current.ShouldBe(overlap);
+        resumedAtCancel.ShouldBe(true, "the pause ends before the old turn's cancellation runs");
+        interruptAtCancel.ShouldBe(true, "the interrupt is queued before the old turn's cancellation runs");
+    }
+
+    [Fact]
+    public void An_overlap_replaced_before_its_final_came_still_interrupts_with_its_words()
+    {
+        // "what time is it ... now": the user paused inside the interruption long enough for the VAD to end its speech, and
+        // spoke on before the recogniser had delivered the first part's final (it is slow under load).
+        var first = _policy.BeginOverlap();
+        _policy.SpeechProgress(first, Long);
+        _transcript.Publish(first, "what", isFinal: false);
+        _policy.SpeechEnded(first);
+        var second = _policy.BeginOverlap();
+        _policy.SpeechProgress(second, TimeSpan.FromMilliseconds(150));
+        _turns.OutputResumed.IsCompleted.ShouldBeFalse();
+
+        _transcript.Publish(first, "what time is it", isFinal: true);
+
+        _turns.Current.ShouldBe(second, "the speech that followed is the interruption's turn");
+        _turns.Control.TryRead(out var interrupt).ShouldBeTrue();
+        interrupt.ShouldBe(new InterruptFrame(_reply));
+        _turns.OutputResumed.IsCompleted.ShouldBeTrue();
+        _turns.IsSuperseded(first).ShouldBeTrue("its words go to the new turn's answer");
+        _turns.IsWithheld(new TranscriptFrame(first, "what time is it", IsFinal: true)).ShouldBeFalse();
+
+        // Nothing the timers of either overlap do later undoes that.
+        _transcript.Publish(second, "now", isFinal: true);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        _turns.Current.ShouldBe(second);
+        _turns.Control.TryRead(out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void An_overlap_replaced_before_its_final_came_is_dropped_when_that_final_holds_no_real_words()
+    {
+        var first = _policy.BeginOverlap();
+        _policy.SpeechProgress(first, Long);
+        _policy.SpeechEnded(first);
+        var second = _policy.BeginOverlap();
+
+        _transcript.Publish(first, "yeah", isFinal: true);
+
+        _turns.Current.ShouldBe(_reply);
+        _turns.Overlap.ShouldBe(second, "the newer overlap still waits for its own decision");
+        _turns.OutputResumed.IsCompleted.ShouldBeFalse();
+        _turns.IsSuperseded(first).ShouldBeFalse();
+        _turns.IsStale(new TranscriptFrame(first, "yeah", IsFinal: true)).ShouldBeTrue("a backchannel's final never reaches the listener");
+
+        _time.Advance(TimeSpan.FromMilliseconds(1600));
+        _turns.OutputResumed.IsCompleted.ShouldBeTrue("the newer overlap's own timeout resumes the reply");
+    }
 }

@@ -64,6 +64,28 @@ public class TurnManagerTests
         token.IsCancellationRequested.ShouldBeTrue();
     }
 
+    [Fact]
+    public void The_final_of_a_turn_superseded_before_it_came_still_reaches_the_listener_and_a_dropped_overlaps_never_does()
+    {
+        using var turns = new TurnManager(CancellationToken.None);
+        var first = turns.BeginTurn();
+        var second = turns.BeginTurn();
+
+        turns.IsSuperseded(first).ShouldBeTrue();
+        turns.IsStale(new TranscriptFrame(first, "what is twelve", IsFinal: true)).ShouldBeFalse();
+        turns.IsWithheld(new TranscriptFrame(first, "what is twelve", IsFinal: true)).ShouldBeFalse();
+        turns.IsWithheld(new TranscriptFrame(first, "what is", IsFinal: false)).ShouldBeTrue("only the one final: partials of an old turn are over");
+        turns.IsWithheld(new ReplyTextFrame(first, "Twelve")).ShouldBeTrue();
+
+        turns.ReplyStarted(second);
+        var backchannel = turns.BeginOverlap();
+        turns.DropOverlap(backchannel).ShouldBeTrue();
+        turns.BeginTurn();
+        turns.IsSuperseded(backchannel).ShouldBeFalse();
+        turns.IsWithheld(new TranscriptFrame(backchannel, "uh huh", IsFinal: true)).ShouldBeTrue();
+        turns.ConfirmOverlap(backchannel).ShouldBeFalse();
+    }
+
     private sealed class ManualTime : TimeProvider
     {
         private long _ticks = 1_000_000;
