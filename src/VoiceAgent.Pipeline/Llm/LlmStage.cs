@@ -27,6 +27,9 @@ public sealed partial class LlmStage(
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly ConfidenceGate _confidence = new((options ?? new LlmStageOptions()).Confidence);
 
+    // Words of turns a newer turn superseded before their final was in (the user paused and went on): the next answer covers them.
+    private string _carried = "";
+
     public Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken) =>
         FrameLoop.RunAsync(input, output, frame => HandleAsync(frame, output, cancellationToken), cancellationToken);
 
@@ -44,12 +47,27 @@ public sealed partial class LlmStage(
                     LogUnsureFinal(_logger, t.Turn.Value, t.Confidence ?? 0);
                 }
 
-                if (UtteranceText.HasWords(t.Text) && !unsure && !turns.IsStale(t.Turn))
+                var words = UtteranceText.HasWords(t.Text) && !unsure ? t.Text : "";
+                if (turns.IsSuperseded(t.Turn))
+                {
+                    // Never answered on its own (its reply would be cancelled at once): the current turn answers it with its own words.
+                    _carried = Join(_carried, words);
+                    break;
+                }
+
+                if (turns.IsStale(t.Turn))
+                {
+                    break;
+                }
+
+                var question = Join(_carried, words);
+                _carried = "";
+                if (question.Length > 0)
                 {
                     turns.ReplyStarted(t.Turn);
-                    conversation.BeginReply(t.Turn, t.Text);
+                    conversation.BeginReply(t.Turn, question);
                     var scope = new ToolScope(conversation.SessionId, null, conversation.Settings.Tools, conversation.Tenant);
-                    await StreamAsync(t.Turn, conversation.BuildRequest(t.Text), conversation.ChatOptions(), scope, output, cancellationToken);
+                    await StreamAsync(t.Turn, conversation.BuildRequest(question), conversation.ChatOptions(), scope, output, cancellationToken);
                 }
 
                 break;
@@ -203,6 +221,8 @@ public sealed partial class LlmStage(
     }
 
     // Server tools join whatever the request brought (a client's own tool declarations stay, and come back as calls).
+    private static string Join(string first, string then) => first.Length == 0 ? then : then.Length == 0 ? first : first + " " + then;
+
     private static ChatOptions? WithTools(ChatOptions? options, IReadOnlyList<AIFunction> serverTools)
     {
         if (serverTools.Count == 0)

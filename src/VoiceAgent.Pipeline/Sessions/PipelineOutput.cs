@@ -39,7 +39,7 @@ public sealed class PipelineOutput(ChannelReader<Frame> data, TurnManager turns,
             TimeSpan hold = TimeSpan.Zero;
             if (resumed.IsCompleted && data.TryPeek(out var next))
             {
-                if (next is TurnFrame tf && turns.IsWithheld(tf.Turn))
+                if (next is TurnFrame tf && turns.IsWithheld(tf))
                 {
                     data.TryRead(out _);
                     continue;

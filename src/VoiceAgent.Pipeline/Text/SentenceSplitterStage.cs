@@ -20,7 +20,7 @@ public sealed class SentenceSplitterStage(TurnManager turns, SentenceSplitterOpt
 
     private async ValueTask HandleAsync(Frame frame, ReplyText reply, List<string> sentences, ChannelWriter<Frame> output, CancellationToken cancellationToken)
     {
-        if (frame is TurnFrame tf && turns.IsStale(tf.Turn))
+        if (frame is TurnFrame tf && turns.IsStale(tf))
         {
             return;
         }

@@ -53,7 +53,7 @@ public sealed partial class DuplexTtsStage(
 
     private async ValueTask HandleAsync(Frame frame, ReplySlot slot, ChannelWriter<Frame> output, CancellationToken cancellationToken)
     {
-        if (frame is TurnFrame tf && turns.IsStale(tf.Turn))
+        if (frame is TurnFrame tf && turns.IsStale(tf))
         {
             return;
         }

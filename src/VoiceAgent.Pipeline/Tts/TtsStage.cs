@@ -33,7 +33,7 @@ public sealed partial class TtsStage(
 
     private async ValueTask HandleAsync(Frame frame, ReplyClock reply, ChannelWriter<Frame> output, CancellationToken cancellationToken)
     {
-        if (frame is TurnFrame tf && turns.IsStale(tf.Turn))
+        if (frame is TurnFrame tf && turns.IsStale(tf))
         {
             return;
         }

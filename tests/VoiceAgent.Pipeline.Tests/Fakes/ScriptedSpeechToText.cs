@@ -13,6 +13,9 @@ public sealed class ScriptedSpeechToText : ISpeechToTextClient
 
     public int PartialEveryBytes { get; set; } = 16_000;
 
+    /// <summary>Awaited before the final of the given call (1 for the first): a slow recogniser, as under load.</summary>
+    public Func<int, Task> BeforeFinal { get; set; } = _ => Task.CompletedTask;
+
     public int Calls { get; private set; }
 
     public async Task<SpeechToTextResponse> GetTextAsync(Stream audioSpeechStream, SpeechToTextOptions? options = null, CancellationToken cancellationToken = default)
@@ -28,7 +31,7 @@ public sealed class ScriptedSpeechToText : ISpeechToTextClient
 
     public async IAsyncEnumerable<SpeechToTextResponseUpdate> GetStreamingTextAsync(Stream audioSpeechStream, SpeechToTextOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        Calls++;
+        var call = ++Calls;
         var all = new MemoryStream();
         var buffer = new byte[4096];
         var sinceLast = 0;
@@ -44,6 +47,7 @@ public sealed class ScriptedSpeechToText : ISpeechToTextClient
             }
         }
 
+        await BeforeFinal(call);
         yield return new SpeechToTextResponseUpdate(TextCallback(all.ToArray())) { Kind = SpeechToTextResponseUpdateKind.TextUpdated };
     }
 

@@ -112,6 +112,46 @@ public class VoicePipelineTests
         tts.Spoken.ShouldNotBeEmpty();
     }
 
+    [Fact]
+    public async Task A_turn_whose_final_comes_after_the_next_turn_began_still_reaches_the_listener_and_is_answered_with_it()
+    {
+        var (factory, asr, _, _) = Build();
+        var firstFinalDue = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var nextTurnBegan = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        asr.BeforeFinal = call =>
+        {
+            if (call != 1)
+            {
+                return Task.CompletedTask;
+            }
+
+            firstFinalDue.SetResult();
+            return nextTurnBegan.Task;
+        };
+        var conversation = new Conversation("s-late-final", SessionSettings.Default);
+        await using var chain = factory.StartVoiceCall(conversation, CancellationToken.None);
+        var tracker = new ReplyTracker(conversation, chain.Turns);
+
+        // The user pauses long enough to end the turn and speaks on; the recogniser is still finishing the first part
+        // (held here until the VAD has begun the second turn, as a recogniser under load is).
+        await Feed(chain, Tone(1000), Silence(TrailingSilenceMs));
+        await firstFinalDue.Task.WaitAsync(Timeout);
+        var first = chain.Turns.Current;
+        await Feed(chain, Tone(800));
+        await WaitUntilAsync(() => chain.Turns.Current != first);
+        nextTurnBegan.SetResult();
+        await Feed(chain, Silence(TrailingSilenceMs));
+        var frames = await ReadUntil(chain, tracker, f => f is ReplyEndFrame);
+
+        var second = frames.OfType<UserSpeechStartedFrame>().Single().Turn;
+        var finals = frames.OfType<TranscriptFrame>().Where(t => t.IsFinal).ToList();
+        finals.Select(f => f.Turn).ShouldBe([first, second], "each turn's one final reaches the listener, the superseded one's too");
+        frames.OfType<ReplyEndFrame>().Single().Turn.ShouldBe(second);
+        var said = string.Concat(frames.OfType<SentenceAudioStartedFrame>().Select(s => s.Text));
+        said.ShouldBe($"You said {finals[0].Text} {finals[1].Text}. That is all.", "the answer covers both parts");
+        conversation.History[0].Text.ShouldBe($"{finals[0].Text} {finals[1].Text}");
+    }
+
     [Theory]
     [InlineData("...")]
     [InlineData("[BLANK_AUDIO]")]
@@ -237,6 +277,15 @@ public class VoicePipelineTests
         options.Interruptions.Enabled = false;
         var factory = new ConversationPipelineFactory(new EnergyVad(), asr, llm, tts, new LinearResamplerFactory(), Options.Create(options), NullLoggerFactory.Instance);
         return (factory, asr, llm, tts);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
     }
 
     private static async Task Feed(StageChain chain, params byte[][] parts)
