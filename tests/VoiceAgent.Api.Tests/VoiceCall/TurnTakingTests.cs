@@ -137,7 +137,8 @@ public sealed class TurnTakingTests(ITestOutputHelper output)
         call.Json("interrupt").ShouldBeEmpty();
         var texts = call.Json("text").Select(t => t.GetProperty("msg").GetString()).ToList();
         texts.ShouldBe(Enumerable.Range(1, 4).Select(i => $"This is sentence number {i} of the long answer."));
-        call.Json("asr").ShouldAllBe(a => a.GetProperty("turn_id").GetInt64() == turn, "the backchannel is no turn of its own");
+        // At most the answered turn: the backchannel is no turn of its own (a question the VAD cut in two has its first part's final too).
+        call.Json("asr").ShouldAllBe(a => a.GetProperty("turn_id").GetInt64() <= turn, "the backchannel is no turn of its own");
 
         stored.Messages.Count.ShouldBe(2);
         stored.Messages[1].Interrupted.ShouldBeFalse();
