@@ -17,34 +17,39 @@ public sealed record CarrierAudioFormat(CarrierCodec Codec, int SampleRate)
     /// <summary>The PCM format the payload decodes to.</summary>
     public AudioFormat Pcm => AudioFormat.Pcm16Mono(SampleRate);
 
-    /// <summary>Decodes a payload to PCM16 little-endian (a new array: it becomes the pipeline's input frame).</summary>
+    /// <summary>Bytes of PCM16 that <paramref name="payloadBytes"/> bytes on the wire decode to.</summary>
+    public int PcmBytes(int payloadBytes) => BytesPerSample == 2 ? payloadBytes & ~1 : payloadBytes * 2;
+
+    /// <summary>Decodes a payload to PCM16 little-endian in a new array.</summary>
     public byte[] Decode(ReadOnlySpan<byte> payload)
     {
-        if (Codec is CarrierCodec.L16 or CarrierCodec.L16BigEndian)
-        {
-            var copy = payload[..(payload.Length & ~1)].ToArray();
-            if (Codec == CarrierCodec.L16BigEndian)
-            {
-                System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(
-                    System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(copy.AsSpan()),
-                    System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(copy.AsSpan()));
-            }
-
-            return copy;
-        }
-
-        var pcm = new byte[payload.Length * 2];
-        var writable = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(pcm.AsSpan());
-        if (Codec == CarrierCodec.MuLaw)
-        {
-            G711.MuLawDecode(payload, writable);
-        }
-        else
-        {
-            G711.ALawDecode(payload, writable);
-        }
-
+        var pcm = new byte[PcmBytes(payload.Length)];
+        DecodeInto(payload, pcm);
         return pcm;
+    }
+
+    /// <summary>Decodes a payload to PCM16 little-endian into <paramref name="pcm"/> (at least <see cref="PcmBytes"/> long); returns the bytes written.</summary>
+    public int DecodeInto(ReadOnlySpan<byte> payload, Span<byte> pcm)
+    {
+        var length = PcmBytes(payload.Length);
+        var samples = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(pcm[..length]);
+        switch (Codec)
+        {
+            case CarrierCodec.MuLaw:
+                G711.MuLawDecode(payload, samples);
+                break;
+            case CarrierCodec.ALaw:
+                G711.ALawDecode(payload, samples);
+                break;
+            case CarrierCodec.L16BigEndian:
+                System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(payload[..length]), samples);
+                break;
+            default:
+                payload[..length].CopyTo(pcm);
+                break;
+        }
+
+        return length;
     }
 
     /// <summary>Encodes PCM16 samples into <paramref name="wire"/> (<c>samples.Length * BytesPerSample</c> bytes).</summary>

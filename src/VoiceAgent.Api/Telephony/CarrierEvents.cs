@@ -11,8 +11,19 @@ public sealed record CarrierConnected : CarrierEvent;
 /// <summary>The stream starts: its ids, the caller, the audio format, and the custom parameters the webhook passed.</summary>
 public sealed record CarrierStart(string StreamId, string CallId, string? From, CarrierAudioFormat Format, IReadOnlyDictionary<string, string> Parameters) : CarrierEvent;
 
-/// <summary>A chunk of the caller's audio, coded as the start said; <paramref name="Chunk"/> orders it when present.</summary>
-public sealed record CarrierMedia(long? Chunk, byte[] Payload) : CarrierEvent;
+/// <summary>
+/// A chunk of the caller's audio: the audio itself comes out of <see cref="CarrierSerializer.Parse(ReadOnlySpan{byte}, System.Net.WebSockets.WebSocketMessageType, out CarrierAudio)"/>
+/// beside this one shared instance, so the message every 20 ms of every call allocates nothing.
+/// </summary>
+public sealed record CarrierMedia : CarrierEvent
+{
+    private CarrierMedia()
+    {
+    }
+
+    /// <summary>The one instance: a media message was read.</summary>
+    public static CarrierMedia Received { get; } = new();
+}
 
 /// <summary>The caller pressed a key.</summary>
 public sealed record CarrierDtmf(string Digit) : CarrierEvent;

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
+using VoiceAgent.Pipeline.Audio;
 
 namespace VoiceAgent.Api.Telephony;
 
@@ -13,11 +14,23 @@ public abstract class MediaStreamEventSerializer : CarrierSerializer
     /// <summary>The carrier's name as written in error messages (Twilio, Telnyx).</summary>
     protected abstract string Carrier { get; }
 
-    public sealed override CarrierEvent Parse(ReadOnlySpan<byte> message, WebSocketMessageType type)
+    public sealed override CarrierEvent Parse(ReadOnlySpan<byte> message, WebSocketMessageType type, out CarrierAudio audio)
     {
+        audio = default;
         if (type != WebSocketMessageType.Text)
         {
             return new CarrierBadMessage($"a binary frame ({Carrier} sends JSON text frames only)");
+        }
+
+        // Media is nearly every message: it is read in place; the rest (and media with escapes) through a document.
+        switch (MediaMessageReader.Read(message, out audio, out var problem))
+        {
+            case MediaMessageKind.Media:
+                return CarrierMedia.Received;
+            case MediaMessageKind.Ignored:
+                return new CarrierIgnored(problem!);
+            case MediaMessageKind.Malformed:
+                return new CarrierBadMessage(problem!);
         }
 
         using var doc = CarrierJson.ParseObject(message, out var error);
@@ -41,9 +54,13 @@ public abstract class MediaStreamEventSerializer : CarrierSerializer
                     return new CarrierIgnored($"media of the {track} track");
                 }
 
-                return CarrierJson.Base64(CarrierJson.String(media, "payload")) is { } payload
-                    ? new CarrierMedia(CarrierJson.Number(media, "chunk"), payload)
-                    : new CarrierBadMessage("media without a base64 payload");
+                if (CarrierJson.Base64(CarrierJson.String(media, "payload")) is not { } payload)
+                {
+                    return new CarrierBadMessage("media without a base64 payload");
+                }
+
+                audio = new CarrierAudio(CarrierJson.Number(media, "chunk"), AudioPool.Rent(payload), payload.Length);
+                return CarrierMedia.Received;
             case "dtmf":
                 return CarrierJson.String(CarrierJson.Object(root, "dtmf"), "digit") is { Length: > 0 } digit
                     ? new CarrierDtmf(digit)

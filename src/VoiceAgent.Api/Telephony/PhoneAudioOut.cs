@@ -7,6 +7,10 @@ namespace VoiceAgent.Api.Telephony;
 /// The agent's speech on its way to the carrier: resampled from the pipeline's output rate to the carrier's (libsoxr,
 /// one stream per reply so its filter state never spans a clear), coded, and cut into whole 20 ms frames.
 /// </summary>
+/// <remarks>
+/// Each message is handed to <c>send</c> as a view of one buffer this class reuses: valid only during that call, so the
+/// callback writes it into its outbound message there and then. Nothing is allocated per message.
+/// </remarks>
 public sealed class PhoneAudioOut(IResamplerFactory resamplers, CarrierAudioFormat format, int framesPerMessage) : IDisposable
 {
     private readonly ArrayBufferWriter<short> _resampled = new();
@@ -14,7 +18,7 @@ public sealed class PhoneAudioOut(IResamplerFactory resamplers, CarrierAudioForm
     private int _pendingBytes;
     private IResampler? _resampler;
 
-    /// <summary>Codes <paramref name="pcm"/> and calls <paramref name="send"/> with each full message of audio.</summary>
+    /// <summary>Codes <paramref name="pcm"/> and calls <paramref name="send"/> with each full message of audio (valid during the call only).</summary>
     public void Write(ReadOnlySpan<byte> pcm, int sampleRate, Action<ReadOnlyMemory<byte>> send)
     {
         if (_resampler is null || _resampler.InputRate != sampleRate)
@@ -50,7 +54,7 @@ public sealed class PhoneAudioOut(IResamplerFactory resamplers, CarrierAudioForm
 
         var whole = (_pendingBytes + format.FrameBytes - 1) / format.FrameBytes * format.FrameBytes;
         _pending.AsSpan(_pendingBytes, whole - _pendingBytes).Fill(format.SilenceByte);
-        send(_pending.AsMemory(0, whole).ToArray());
+        send(_pending.AsMemory(0, whole));
         _pendingBytes = 0;
     }
 
@@ -76,7 +80,7 @@ public sealed class PhoneAudioOut(IResamplerFactory resamplers, CarrierAudioForm
             samples = samples[n..];
             if (_pendingBytes == _pending.Length)
             {
-                send(_pending.ToArray());
+                send(_pending);
                 _pendingBytes = 0;
             }
         }

@@ -24,9 +24,10 @@ public sealed partial class PhoneCallConnection(
     ILogger logger)
 {
     private readonly OutgoingQueue _out = new(socket, services.Limits);
-    private readonly ChunkOrder _order = new();
+    private readonly ChunkOrder<CarrierAudio> _order = new();
     private readonly DtmfEntry _dtmf = new(TimeSpan.FromMilliseconds(services.Options.DtmfTimeoutMs), services.Time);
-    private readonly List<byte[]> _inOrder = [];
+    private readonly List<CarrierAudio> _inOrder = [];
+    private Action<CarrierAudio>? _release;
     private StageChain? _chain;
     private PhoneReplyWriter? _writer;
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "Disposed at the end of RunAsync, which owns the call's whole life.")]
@@ -105,9 +106,10 @@ public sealed partial class PhoneCallConnection(
             }
 
             CarrierEvent message;
+            var audio = default(CarrierAudio);
             try
             {
-                message = carrier.Parse(reader.Message.Span, type);
+                message = carrier.Parse(reader.Message.Span, type, out audio);
             }
             catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
             {
@@ -115,7 +117,7 @@ public sealed partial class PhoneCallConnection(
                 message = new CarrierBadMessage($"unreadable JSON: {ex.Message}");
             }
 
-            await OnMessageAsync(message, ct);
+            await OnMessageAsync(message, audio, ct);
             if (_ended)
             {
                 return true;
@@ -130,21 +132,27 @@ public sealed partial class PhoneCallConnection(
         return !reader.LimitReached && _ended;
     }
 
-    private async Task OnMessageAsync(CarrierEvent message, CancellationToken ct)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))] // every 20 ms of every call
+    private async ValueTask OnMessageAsync(CarrierEvent message, CarrierAudio audio, CancellationToken ct)
     {
         switch (message)
         {
             case CarrierStart start:
                 await StartAsync(start, ct);
                 break;
-            case CarrierMedia media when _chain is null:
+            case CarrierMedia when _chain is null:
+                audio.Return();
                 Bad("media before the stream's start");
                 break;
-            case CarrierMedia media:
-                _order.Add(media.Chunk, media.Payload, payload => _inOrder.Add(payload));
-                foreach (var payload in _inOrder)
+            case CarrierMedia:
+                if (!_order.Add(audio.Chunk, audio, _release ??= _inOrder.Add))
                 {
-                    await WriteAsync(new InputAudioFrame(new AudioChunk(carrier.Format.Decode(payload), carrier.Format.Pcm)), ct);
+                    audio.Return();
+                }
+
+                foreach (var chunk in _inOrder)
+                {
+                    await WriteAsync(InputFrame(chunk), ct);
                 }
 
                 _inOrder.Clear();
@@ -289,7 +297,24 @@ public sealed partial class PhoneCallConnection(
         }
     }
 
-    private async Task WriteAsync(Frame frame, CancellationToken ct)
+    /// <summary>The caller's audio as the pipeline's input: decoded into a pooled array that the VAD stage returns.</summary>
+    private InputAudioFrame InputFrame(CarrierAudio audio)
+    {
+        var format = carrier.Format;
+        if (format.Codec == CarrierCodec.L16)
+        {
+            // Little-endian PCM16 already: the received array goes on as it is.
+            return InputAudioFrame.Rented(audio.Rented, format.PcmBytes(audio.Length), format.Pcm);
+        }
+
+        var pcm = AudioPool.Rent(Math.Max(1, format.PcmBytes(audio.Length)));
+        var length = format.DecodeInto(audio.Span, pcm);
+        audio.Return();
+        return InputAudioFrame.Rented(pcm, length, format.Pcm);
+    }
+
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))] // every 20 ms of every call
+    private async ValueTask WriteAsync(Frame frame, CancellationToken ct)
     {
         try
         {

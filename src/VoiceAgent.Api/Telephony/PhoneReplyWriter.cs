@@ -27,6 +27,10 @@ public sealed partial class PhoneReplyWriter(
     public const string HangupMark = "hangup";
 
     private readonly TaskCompletionSource _hangupPlayed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // The media messages coded from one frame of agent audio, waiting to be paced out; reused for every frame.
+    private readonly List<(OutboundMessage Message, TimeSpan Duration)> _ready = [];
+    private Action<ReadOnlyMemory<byte>>? _collect;
     private TurnId _turn = TurnId.None;
     private int _sentences;
     private bool _sentenceOpen;
@@ -72,18 +76,11 @@ public sealed partial class PhoneReplyWriter(
         return true;
     }
 
-    public override async ValueTask<bool> AudioAsync(AgentAudioFrame frame, CancellationToken cancellationToken)
+    public override ValueTask<bool> AudioAsync(AgentAudioFrame frame, CancellationToken cancellationToken)
     {
-        var ok = true;
         var pcm = frame.Audio;
-        List<ReadOnlyMemory<byte>>? messages = null;
-        audio.Write(pcm.Data.Span, pcm.Format.SampleRate, m => (messages ??= []).Add(m));
-        foreach (var m in messages ?? [])
-        {
-            ok = ok && await SendAudioAsync(m, cancellationToken);
-        }
-
-        return ok;
+        audio.Write(pcm.Data.Span, pcm.Format.SampleRate, Collect);
+        return SendReadyAsync(cancellationToken);
     }
 
     public override async ValueTask<bool> InterruptedAsync(TurnId turn, CancellationToken cancellationToken)
@@ -136,14 +133,10 @@ public sealed partial class PhoneReplyWriter(
     /// <summary>Sends the open sentence's last audio and its mark.</summary>
     private async ValueTask<bool> EndSentenceAsync(bool endOfReply, CancellationToken cancellationToken)
     {
-        List<ReadOnlyMemory<byte>>? rest = null;
-        audio.Flush(endOfReply, m => (rest ??= []).Add(m));
-        foreach (var m in rest ?? [])
+        audio.Flush(endOfReply, Collect);
+        if (!await SendReadyAsync(cancellationToken))
         {
-            if (!await SendAudioAsync(m, cancellationToken))
-            {
-                return false;
-            }
+            return false;
         }
 
         if (!_sentenceOpen)
@@ -155,20 +148,52 @@ public sealed partial class PhoneReplyWriter(
         return await SendAsync(carrier.Mark(string.Create(CultureInfo.InvariantCulture, $"{_turn.Value}.{_sentences}")), cancellationToken);
     }
 
-    private async ValueTask<bool> SendAudioAsync(ReadOnlyMemory<byte> coded, CancellationToken cancellationToken)
-    {
-        var duration = TimeSpan.FromSeconds((double)coded.Length / carrier.Format.BytesPerSample / carrier.Format.SampleRate);
-        var wait = pacer.Send(duration);
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, time, cancellationToken);
-        }
+    /// <summary>Each message of coded audio becomes its carrier message at once: the audio's buffer is reused after this call.</summary>
+    private Action<ReadOnlyMemory<byte>> Collect => _collect ??= coded => _ready.Add((
+        carrier.Media(coded.Span),
+        TimeSpan.FromSeconds((double)coded.Length / carrier.Format.BytesPerSample / carrier.Format.SampleRate)));
 
-        return await SendAsync(carrier.Media(coded.Span), cancellationToken);
+    /// <summary>Sends the collected media messages, paced; the queue owns each one it is given, the rest go back to the pool.</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))] // every 40 ms of every reply
+    private async ValueTask<bool> SendReadyAsync(CancellationToken cancellationToken)
+    {
+        var next = 0;
+        try
+        {
+            while (next < _ready.Count)
+            {
+                var (message, duration) = _ready[next];
+                var wait = pacer.Send(duration);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, cancellationToken);
+                }
+
+                next++; // the queue owns it from here, sent or not
+                if (!await SendAsync(message, cancellationToken))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            for (var i = next; i < _ready.Count; i++)
+            {
+                if (_ready[i].Message.Pooled is { } unsent)
+                {
+                    Pipeline.Audio.AudioPool.Return(unsent);
+                }
+            }
+
+            _ready.Clear();
+        }
     }
 
     private ValueTask<bool> SendAsync(OutboundMessage message, CancellationToken cancellationToken) =>
-        output.SendAsync(message.Data, message.Type, cancellationToken);
+        output.SendAsync(message.Data, message.Type, message.Pooled, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Phone call {SessionId}: {Error}")]
     private static partial void LogPipelineError(ILogger logger, string sessionId, string error);

@@ -13,16 +13,34 @@ public sealed class TwilioSerializer : MediaStreamEventSerializer
 
     protected override string Carrier => "Twilio";
 
-    public override OutboundMessage Media(ReadOnlySpan<byte> audio) => Json(
-        Convert.ToBase64String(audio),
-        static (w, s) =>
+    private byte[] _mediaPrefix = [];
+    private string? _mediaPrefixSid;
+
+    /// <summary>
+    /// <c>{"event":"media","streamSid":…,"media":{"payload":"…"}}</c>: the part before the payload is written once per
+    /// stream (the stream id JSON-escaped as the writer does), then only the base64 is new in each message.
+    /// </summary>
+    public override OutboundMessage Media(ReadOnlySpan<byte> audio)
+    {
+        var sid = StreamId ?? "";
+        if (!ReferenceEquals(sid, _mediaPrefixSid))
         {
-            w.WriteString("event", "media");
-            w.WriteString("streamSid", s.Sid);
-            w.WriteStartObject("media");
-            w.WriteString("payload", s.Value);
-            w.WriteEndObject();
-        });
+            var empty = Json("", static (w, s) =>
+            {
+                w.WriteString("event", "media");
+                w.WriteString("streamSid", s.Sid);
+                w.WriteStartObject("media");
+                w.WriteString("payload", s.Value);
+                w.WriteEndObject();
+            });
+            _mediaPrefix = empty.Data[..^MediaSuffix.Length].ToArray();
+            _mediaPrefixSid = sid;
+        }
+
+        return JsonMedia(_mediaPrefix, audio, MediaSuffix);
+    }
+
+    private static ReadOnlySpan<byte> MediaSuffix => "\"}}"u8;
 
     public override OutboundMessage Mark(string name) => Json(
         name,

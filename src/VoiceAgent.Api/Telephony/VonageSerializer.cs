@@ -22,8 +22,9 @@ public sealed class VonageSerializer : CarrierSerializer
     /// <summary>Vonage takes exactly 20 ms per binary message.</summary>
     public override int FramesPerMessage => 1;
 
-    public override CarrierEvent Parse(ReadOnlySpan<byte> message, WebSocketMessageType type)
+    public override CarrierEvent Parse(ReadOnlySpan<byte> message, WebSocketMessageType type, out CarrierAudio audio)
     {
+        audio = default;
         if (type == WebSocketMessageType.Binary)
         {
             if (!_started)
@@ -31,7 +32,13 @@ public sealed class VonageSerializer : CarrierSerializer
                 return new CarrierBadMessage("audio before the websocket:connected message");
             }
 
-            return message.Length % 2 == 0 ? new CarrierMedia(null, message.ToArray()) : new CarrierBadMessage("an odd number of bytes of 16-bit audio");
+            if (message.Length % 2 != 0)
+            {
+                return new CarrierBadMessage("an odd number of bytes of 16-bit audio");
+            }
+
+            audio = new CarrierAudio(null, AudioPool.Rent(message), message.Length);
+            return CarrierMedia.Received;
         }
 
         using var doc = CarrierJson.ParseObject(message, out var error);
@@ -62,7 +69,11 @@ public sealed class VonageSerializer : CarrierSerializer
         }
     }
 
-    public override OutboundMessage Media(ReadOnlySpan<byte> audio) => new(audio.ToArray(), WebSocketMessageType.Binary);
+    public override OutboundMessage Media(ReadOnlySpan<byte> audio)
+    {
+        var rented = AudioPool.Rent(audio);
+        return new OutboundMessage(rented.AsMemory(0, audio.Length), WebSocketMessageType.Binary) { Pooled = rented };
+    }
 
     public override OutboundMessage Mark(string name) => new(
         CarrierJson.Write(name, static (w, n) =>

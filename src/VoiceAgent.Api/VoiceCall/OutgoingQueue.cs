@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using VoiceAgent.Pipeline.Audio;
 
 namespace VoiceAgent.Api.VoiceCall;
 
@@ -27,19 +28,28 @@ public sealed class OutgoingQueue
     public long BytesSent { get; private set; }
 
     /// <summary>Queues a frame, waiting while the queue is full; false when the client is too slow or the call is closing.</summary>
-    public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken cancellationToken)
-    {
-        var item = new Outgoing(data, type, null, null);
-        if (_queue.Writer.TryWrite(item))
-        {
-            return true;
-        }
+    public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken cancellationToken) =>
+        SendAsync(data, type, null, cancellationToken);
 
+    /// <summary>
+    /// Queues a frame whose bytes lie in <paramref name="pooled"/>, an array from <see cref="AudioPool"/> that the queue
+    /// returns once the frame is sent or dropped (a frame still queued when the call is torn down leaves it to the GC).
+    /// </summary>
+    public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data, WebSocketMessageType type, byte[]? pooled, CancellationToken cancellationToken)
+    {
+        var item = new Outgoing(data, type, pooled);
+        return _queue.Writer.TryWrite(item) ? ValueTask.FromResult(true) : WaitToSendAsync(item, cancellationToken);
+    }
+
+    private async ValueTask<bool> WaitToSendAsync(Outgoing item, CancellationToken cancellationToken)
+    {
+        var queued = false;
         using var slow = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         slow.CancelAfter(_options.SlowClientTimeout);
         try
         {
             await _queue.Writer.WriteAsync(item, slow.Token);
+            queued = true;
             return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -52,10 +62,17 @@ public sealed class OutgoingQueue
         {
             return false;
         }
+        finally
+        {
+            if (!queued)
+            {
+                Release(item);
+            }
+        }
     }
 
     /// <summary>Queues a frame without waiting (errors from the receive side); a full queue means the client is not reading.</summary>
-    public void TrySend(ReadOnlyMemory<byte> data) => _queue.Writer.TryWrite(new Outgoing(data, WebSocketMessageType.Text, null, null));
+    public void TrySend(ReadOnlyMemory<byte> data) => _queue.Writer.TryWrite(new Outgoing(data, WebSocketMessageType.Text, null));
 
     /// <summary>Ends the call: what is queued is sent, then the close frame. Later frames are dropped.</summary>
     public void Close(WebSocketCloseStatus status, string reason)
@@ -67,15 +84,16 @@ public sealed class OutgoingQueue
         }
 
         // The close must get through even when the queue is full of a slow client's audio.
-        if (!_queue.Writer.TryWrite(new Outgoing(default, WebSocketMessageType.Close, status, reason)))
+        var close = new CloseRequest(status, reason);
+        if (!_queue.Writer.TryWrite(new Outgoing(default, WebSocketMessageType.Close, null) { Close = close }))
         {
-            _closeOverride = new Outgoing(default, WebSocketMessageType.Close, status, reason);
+            _closeOverride = close;
         }
 
         _queue.Writer.TryComplete();
     }
 
-    private volatile Outgoing? _closeOverride;
+    private volatile CloseRequest? _closeOverride;
     private int _closing;
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -90,9 +108,9 @@ public sealed class OutgoingQueue
                     return;
                 }
 
-                if (item.Type == WebSocketMessageType.Close)
+                if (item.Close is { } close)
                 {
-                    await CloseAsync(item, cancellationToken);
+                    await CloseAsync(close, cancellationToken);
                     return;
                 }
 
@@ -100,10 +118,19 @@ public sealed class OutgoingQueue
                 {
                     // The peer has closed (a carrier hanging up closes first): what is queued has no one to go to, but
                     // the close frame behind it must still answer the peer's, or the peer sees the connection dropped.
+                    Release(item);
                     continue;
                 }
 
-                await _socket.SendAsync(item.Data, item.Type, endOfMessage: true, cancellationToken);
+                try
+                {
+                    await _socket.SendAsync(item.Data, item.Type, endOfMessage: true, cancellationToken);
+                }
+                finally
+                {
+                    Release(item);
+                }
+
                 BytesSent += item.Data.Length;
             }
 
@@ -118,15 +145,29 @@ public sealed class OutgoingQueue
         }
     }
 
-    private async Task CloseAsync(Outgoing close, CancellationToken cancellationToken)
+    private static void Release(Outgoing item)
+    {
+        if (item.Pooled is { } pooled)
+        {
+            AudioPool.Return(pooled);
+        }
+    }
+
+    private async Task CloseAsync(CloseRequest close, CancellationToken cancellationToken)
     {
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await _socket.CloseOutputAsync(close.Status!.Value, close.Reason, timeout.Token);
+            await _socket.CloseOutputAsync(close.Status, close.Reason, timeout.Token);
         }
     }
 
-    private sealed record Outgoing(ReadOnlyMemory<byte> Data, WebSocketMessageType Type, WebSocketCloseStatus? Status, string? Reason);
+    /// <summary>One queued frame; a struct, as the queue holds one per 20–40 ms of every call. A close carries its request.</summary>
+    private readonly record struct Outgoing(ReadOnlyMemory<byte> Data, WebSocketMessageType Type, byte[]? Pooled)
+    {
+        public CloseRequest? Close { get; init; }
+    }
+
+    private sealed record CloseRequest(WebSocketCloseStatus Status, string Reason);
 }

@@ -12,7 +12,7 @@ public sealed class CarrierPiecesTests
     [Fact]
     public void Chunks_are_released_in_order_late_ones_dropped_and_a_gap_given_up_after_the_depth()
     {
-        var order = new ChunkOrder(depth: 3);
+        var order = new ChunkOrder<byte[]>(depth: 3);
         var out_ = new List<byte>();
         void Add(long n) => order.Add(n, [(byte)n], p => out_.Add(p[0]));
         Add(1);
@@ -107,9 +107,9 @@ public sealed class CarrierPiecesTests
             .ShouldBeOfType<CarrierStart>();
         start.CallId.ShouldBe("CA1");
         start.From.ShouldBe("+1555");
-        Encoding.UTF8.GetString(twilio.Media([0xFF, 0x7F]).Data).ShouldBe("""{"event":"media","streamSid":"MZ1","media":{"payload":"/38="}}""");
-        Encoding.UTF8.GetString(twilio.Mark("3.1").Data).ShouldBe("""{"event":"mark","streamSid":"MZ1","mark":{"name":"3.1"}}""");
-        Encoding.UTF8.GetString(twilio.Clear().Data).ShouldBe("""{"event":"clear","streamSid":"MZ1"}""");
+        Encoding.UTF8.GetString(twilio.Media([0xFF, 0x7F]).Data.Span).ShouldBe("""{"event":"media","streamSid":"MZ1","media":{"payload":"/38="}}""");
+        Encoding.UTF8.GetString(twilio.Mark("3.1").Data.Span).ShouldBe("""{"event":"mark","streamSid":"MZ1","mark":{"name":"3.1"}}""");
+        Encoding.UTF8.GetString(twilio.Clear().Data.Span).ShouldBe("""{"event":"clear","streamSid":"MZ1"}""");
         twilio.Parse("""{"event":"media","media":{"track":"outbound","payload":"AA=="}}"""u8, WebSocketMessageType.Text).ShouldBeOfType<CarrierIgnored>();
         twilio.Parse("""{"event":"media","media":{"payload":"@@"}}"""u8, WebSocketMessageType.Text).ShouldBeOfType<CarrierBadMessage>();
     }
@@ -120,9 +120,11 @@ public sealed class CarrierPiecesTests
         var telnyx = new TelnyxSerializer();
         telnyx.Parse("""{"event":"start","sequence_number":"1","start":{"call_control_id":"v3:1","from":"+1555","media_format":{"encoding":"PCMA","sample_rate":8000,"channels":1}},"stream_id":"S1"}"""u8, WebSocketMessageType.Text).ShouldBeOfType<CarrierStart>();
         telnyx.Format.Codec.ShouldBe(CarrierCodec.ALaw);
-        Encoding.UTF8.GetString(telnyx.Media([0xD5]).Data).ShouldBe("""{"event":"media","media":{"payload":"1Q=="}}""");
-        Encoding.UTF8.GetString(telnyx.Clear().Data).ShouldBe("""{"event":"clear"}""");
-        telnyx.Parse("""{"event":"media","media":{"chunk":"7","payload":"AA=="},"stream_id":"S1"}"""u8, WebSocketMessageType.Text).ShouldBeOfType<CarrierMedia>().Chunk.ShouldBe(7);
+        Encoding.UTF8.GetString(telnyx.Media([0xD5]).Data.Span).ShouldBe("""{"event":"media","media":{"payload":"1Q=="}}""");
+        Encoding.UTF8.GetString(telnyx.Clear().Data.Span).ShouldBe("""{"event":"clear"}""");
+        telnyx.Parse("""{"event":"media","media":{"chunk":"7","payload":"AA=="},"stream_id":"S1"}"""u8, WebSocketMessageType.Text, out var chunk7).ShouldBeOfType<CarrierMedia>();
+        chunk7.Chunk.ShouldBe(7);
+        chunk7.Return();
 
         var vonage = new VonageSerializer();
         vonage.Parse(new byte[640], WebSocketMessageType.Binary).ShouldBeOfType<CarrierBadMessage>(); // audio before connected
@@ -130,8 +132,8 @@ public sealed class CarrierPiecesTests
         vonage.Format.SampleRate.ShouldBe(16000);
         vonage.Parse(new byte[640], WebSocketMessageType.Binary).ShouldBeOfType<CarrierMedia>();
         vonage.Media(new byte[640]).Type.ShouldBe(WebSocketMessageType.Binary);
-        Encoding.UTF8.GetString(vonage.Mark("2.1").Data).ShouldBe("""{"action":"notify","payload":{"name":"2.1"}}""");
-        Encoding.UTF8.GetString(vonage.Clear().Data).ShouldBe("""{"action":"clear"}""");
+        Encoding.UTF8.GetString(vonage.Mark("2.1").Data.Span).ShouldBe("""{"action":"notify","payload":{"name":"2.1"}}""");
+        Encoding.UTF8.GetString(vonage.Clear().Data.Span).ShouldBe("""{"action":"clear"}""");
         vonage.Parse("""{"event":"websocket:notify","payload":{"name":"2.1"}}"""u8, WebSocketMessageType.Text).ShouldBeOfType<CarrierMark>().Name.ShouldBe("2.1");
     }
 

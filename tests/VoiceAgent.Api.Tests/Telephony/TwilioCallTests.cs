@@ -121,6 +121,10 @@ public sealed class TwilioCallTests : IAsyncLifetime
         await twilio.StartAsync("+1 555 123 0003", "CA-bad");
         await twilio.StartAsync("+1 555 999 9999", "CA-second");                       // a second start
         await twilio.SendTextAsync("{\"event\":\"start\",\"start\":{\"mediaFormat\":{\"encoding\":\"audio/x-l16\",\"sampleRate\":16000}}}");
+        await twilio.SendTextAsync("{\"event\":\"media\",\"media\":{\"payload\":7}}");      // a payload that is not base64 text
+        await twilio.SendTextAsync("{\"event\":\"media\",\"media\":{\"payload\":{}}}");
+        await twilio.SendTextAsync("{\"event\":\"media\",\"media\":\"AA==\"}");          // media that is not an object
+        await twilio.SendTextAsync("{\"event\":\"media\",\"media\":{\"payload\":\"AA"); // cut short
         await twilio.SendMediaAsync(new byte[160], chunk: 1);                          // a late chunk
         await twilio.StreamAsync(Question);
 
