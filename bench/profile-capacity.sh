@@ -11,7 +11,8 @@
 # Usage: bench/profile-capacity.sh [calls]      e.g. CALLS=400 VAD=WebRtc bench/profile-capacity.sh
 # Env: DURATION (s of load, 30), TRACE_SECONDS (15, taken in the middle of the load), VAD (the configured one unless
 #      set: WebRtc | Silero), SERVER_DIR (the Release build), PORT (18490), OUT (bench/profile-out),
-#      SERVER_CPU (0), LOAD_CPU (1), SKIP_BUILD=1, MODE (trace | perf), PERF_HZ (perf's sampling rate, 999). Needs: dotnet tool install -g dotnet-trace --version 10.0.750501
+#      SERVER_CPU (0), LOAD_CPU (1), SKIP_BUILD=1, MODE (trace | perf), PERF_HZ (perf's sampling rate, 999),
+#      CARRIER (twilio | telnyx | vonage: phone calls on /telephony/$CARRIER/stream instead of browser calls). Needs: dotnet tool install -g dotnet-trace --version 10.0.750501
 # Run it under flock /tmp/bench.lock like every benchmark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,8 @@ sox "$OUT/flite.wav" -r 16000 -c 1 -b 16 -e signed-integer "$WAV"
 VAD_ENV=()
 [ -n "${VAD:-}" ] && VAD_ENV=(VoiceAgent__Vad__Provider="$VAD")
 MODE=${MODE:-trace}
+CALL_URL="ws://127.0.0.1:$PORT/chat/voice_call"; CALL_ARGS=()
+[ -n "${CARRIER:-}" ] && CALL_URL="ws://127.0.0.1:$PORT/telephony/$CARRIER/stream" && CALL_ARGS=(--carrier "$CARRIER" --token bench)
 PERF_ENV=()
 [ "$MODE" = perf ] && PERF_ENV=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)  # W^X double-maps JIT-ted code where perf cannot name it
 (cd "$SERVER_DIR" && exec taskset -c "$SERVER_CPU" env "${PERF_ENV[@]}" DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=1 "${VAD_ENV[@]}" \
@@ -51,11 +54,11 @@ PERF_ENV=()
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.5; done
-echo "# profile-capacity.sh $(date -u +%FT%TZ): $CALLS calls, VAD ${VAD:-configured}, ${TRACE_SECONDS}s traced; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-taskset -c "$LOAD_CPU" "$HARNESS" load --url "ws://127.0.0.1:$PORT/chat/voice_call" --wav "$WAV" --calls 4 --duration 6 --json >/dev/null 2>&1 || true
+echo "# profile-capacity.sh $(date -u +%FT%TZ): $CALLS ${CARRIER:+$CARRIER phone }calls, VAD ${VAD:-configured}, ${TRACE_SECONDS}s traced; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+taskset -c "$LOAD_CPU" "$HARNESS" load --url "$CALL_URL" "${CALL_ARGS[@]}" --wav "$WAV" --calls 4 --duration 6 --json >/dev/null 2>&1 || true
 
 trace_at=$(( CALLS < 200 ? 2 : 5 ))  # after the ramp: every call connected
-taskset -c "$LOAD_CPU" "$HARNESS" load --url "ws://127.0.0.1:$PORT/chat/voice_call" --wav "$WAV" --calls "$CALLS" --duration "$DURATION" \
+taskset -c "$LOAD_CPU" "$HARNESS" load --url "$CALL_URL" "${CALL_ARGS[@]}" --wav "$WAV" --calls "$CALLS" --duration "$DURATION" \
   --ramp "$trace_at" --json >"$OUT/load.json" 2>"$OUT/load.err" &
 load_pid=$!
 sleep $(( trace_at + 3 ))

@@ -10,8 +10,9 @@ namespace VoiceAgent.Api.Telephony;
 /// <summary>
 /// Reads Twilio's and Telnyx's <c>media</c> message, <c>{"event":"media","media":{"track","chunk","payload"}}</c>, where it
 /// was received: a <see cref="Utf8JsonReader"/> over the bytes, no document and no strings, the base64 payload decoded
-/// into an array from <see cref="AudioPool"/>. Any other message, and a media message whose fields use JSON escapes, is
-/// left to the document path (<see cref="MediaMessageKind.Other"/>), which decides everything the way it always has.
+/// into an array from <see cref="AudioPool"/>. A field with JSON escapes (a .NET client's serializer writes base64's
+/// <c>+</c> as <c>\u002B</c>) is unescaped into a pooled scratch array first. Any other message is left to the document
+/// path (<see cref="MediaMessageKind.Other"/>).
 /// </summary>
 /// <remarks>
 /// It judges a message as that path does: the root value is read to its end (not what may follow it), a property given
@@ -39,26 +40,38 @@ internal static class MediaMessageReader
             return MediaMessageKind.Malformed;
         }
 
-        if (!fields.IsMedia || fields.Track.Escaped || fields.Payload.Escaped || fields.Chunk.Escaped)
+        if (!fields.IsMedia)
         {
             return MediaMessageKind.Other;
         }
 
-        if (fields.Track.IsText && !fields.Track.Value.SequenceEqual("inbound"u8))
+        // Escaped text is unescaped here, one field at a time; it is never longer than the message.
+        var scratch = fields.Track.Escaped || fields.Payload.Escaped || fields.Chunk.Escaped ? ArrayPool<byte>.Shared.Rent(message.Length) : null;
+        try
         {
-            problem = $"media of the {Encoding.UTF8.GetString(fields.Track.Value)} track";
-            return MediaMessageKind.Ignored;
-        }
+            if (fields.Track.IsText && fields.Track.Text(scratch) is var track && !track.SequenceEqual("inbound"u8))
+            {
+                problem = $"media of the {Encoding.UTF8.GetString(track)} track";
+                return MediaMessageKind.Ignored;
+            }
 
-        if (!fields.Payload.IsText || !TryDecode(fields.Payload.Value, out var rented, out var length))
+            if (!fields.Payload.IsText || !TryDecode(fields.Payload.Text(scratch), out var rented, out var length))
+            {
+                problem = "media without a base64 payload";
+                return MediaMessageKind.Malformed;
+            }
+
+            long? chunk = fields.Chunk.IsText && long.TryParse(fields.Chunk.Text(scratch), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+            audio = new CarrierAudio(chunk, rented, length);
+            return MediaMessageKind.Media;
+        }
+        finally
         {
-            problem = "media without a base64 payload";
-            return MediaMessageKind.Malformed;
+            if (scratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
         }
-
-        long? chunk = fields.Chunk.IsText && long.TryParse(fields.Chunk.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
-        audio = new CarrierAudio(chunk, rented, length);
-        return MediaMessageKind.Media;
     }
 
     private static bool TryDecode(ReadOnlySpan<byte> base64, out byte[] rented, out int length)
@@ -89,20 +102,23 @@ internal static class MediaMessageReader
         return false;
     }
 
-    /// <summary>One field as found: whether it is a string or a number (what the document path reads as text), its raw bytes, whether escaped.</summary>
+    /// <summary>One field as found: whether it is a string or a number (what the document path reads as text), and the reader stopped on it.</summary>
     private ref struct Field
     {
         public bool IsText;
         public bool Escaped;
-        public ReadOnlySpan<byte> Value;
+        private Utf8JsonReader _at;
 
         public void Take(ref Utf8JsonReader reader)
         {
             IsText = reader.TokenType is JsonTokenType.String or JsonTokenType.Number;
             Escaped = IsText && reader.ValueIsEscaped;
-            Value = IsText ? reader.ValueSpan : default;
+            _at = reader;
             reader.Skip();
         }
+
+        /// <summary>The value's UTF-8 text: the received bytes, or, when escaped, unescaped into <paramref name="scratch"/>.</summary>
+        public readonly ReadOnlySpan<byte> Text(byte[]? scratch) => Escaped ? scratch.AsSpan(0, _at.CopyString(scratch)) : _at.ValueSpan;
     }
 
     private ref struct MediaFields
