@@ -145,7 +145,7 @@ public static class AsrAccuracy
                         items.Add((sentence, await Speech.SynthesizeAsync(engine, voice, sentence, telephone, cancellationToken)));
                     }
 
-                    var score = await ScoreAsync(client, genericClient, items, telephone, cancellationToken);
+                    var score = await ScoreAsync(client, genericClient, items, telephone, cancellationToken, dump: (set, $"{engine} {voice}"));
                     Report(set, $"{engine} {voice}", telephone, score);
                     totals[(set, telephone)] = totals.GetValueOrDefault((set, telephone)).Add(score);
                 }
@@ -170,7 +170,7 @@ public static class AsrAccuracy
                     items.Add((text, await Speech.ConvertAsync(file, telephone, cancellationToken)));
                 }
 
-                var score = await ScoreAsync(client, genericClient, items, telephone, cancellationToken);
+                var score = await ScoreAsync(client, genericClient, items, telephone, cancellationToken, dump: (set, source));
                 Report(set, source, telephone, score);
                 totals[(set, telephone)] = score;
 
@@ -215,6 +215,7 @@ public static class AsrAccuracy
                 case "DomainRescoring": options.DomainRescoring = number != 0; break;
                 case "DomainInterpolationWeight": options.DomainInterpolationWeight = number; break;
                 case "DomainDecoder": options.DomainDecoder = number != 0; break;
+                case "DomainScoreMargin": options.DomainScoreMargin = (int)number; break;
                 default: options.ExtraArguments[name] = value; break;
             }
         }
@@ -254,13 +255,14 @@ public static class AsrAccuracy
     /// at a time; or with <paramref name="oneCall"/> in order as the turns of one call.
     /// </summary>
     private static async Task<Score> ScoreAsync(
-        PocketSphinxSpeechToTextClient client, PocketSphinxSpeechToTextClient? genericClient, List<(string Text, byte[] Audio)> items, bool telephone, CancellationToken cancellationToken, bool oneCall = false)
+        PocketSphinxSpeechToTextClient client, PocketSphinxSpeechToTextClient? genericClient, List<(string Text, byte[] Audio)> items, bool telephone, CancellationToken cancellationToken,
+        bool oneCall = false, (string Set, string Voice)? dump = null)
     {
         var rate = telephone ? 8_000 : 16_000;
         var callOptions = new SpeechToTextOptions { SpeechSampleRate = rate };
         var genericCallOptions = new SpeechToTextOptions { SpeechSampleRate = rate };
         var score = default(Score);
-        async Task<(string Text, string Generic, string Domain, string Picked)> DecodeAsync((string Text, byte[] Audio) item)
+        async Task<(string Text, string Generic, string Domain, string Picked, int GenericScore, int DomainScore, double Seconds)> DecodeAsync((string Text, byte[] Audio) item)
         {
             var options = oneCall ? callOptions : new SpeechToTextOptions { SpeechSampleRate = rate };
             var response = await client.GetTextAsync(new MemoryStream(item.Audio), options, cancellationToken);
@@ -269,10 +271,12 @@ public static class AsrAccuracy
                 ? (response.AdditionalProperties?.TryGetValue("generic", out string? g) == true ? g! : response.Text)
                 : (await genericClient.GetTextAsync(new MemoryStream(item.Audio), oneCall ? genericCallOptions : new SpeechToTextOptions { SpeechSampleRate = rate }, cancellationToken)).Text;
             var domain = response.AdditionalProperties?.TryGetValue("domain", out string? d) == true ? d! : response.Text;
-            return (item.Text, generic, domain, response.Text);
+            var genericScore = response.AdditionalProperties?.TryGetValue("generic_score", out int gs) == true ? gs : 0;
+            var domainScore = response.AdditionalProperties?.TryGetValue("domain_score", out int ds) == true ? ds : 0;
+            return (item.Text, generic, domain, response.Text, genericScore, domainScore, item.Audio.Length / 2.0 / rate);
         }
 
-        var results = new List<(string Text, string Generic, string Domain, string Picked)>();
+        var results = new List<(string Text, string Generic, string Domain, string Picked, int GenericScore, int DomainScore, double Seconds)>();
         if (oneCall)
         {
             foreach (var item in items)
@@ -291,6 +295,13 @@ public static class AsrAccuracy
             var picked = WordErrorRate.Errors(r.Text, r.Picked);
             score = score.Add(new Score(1, words, WordErrorRate.Errors(r.Text, r.Generic), WordErrorRate.Errors(r.Text, r.Domain), picked,
                 picked == 0 ? [] : [$"\"{r.Text}\" → \"{r.Picked}\""]));
+            if (dump is { } tag && Environment.GetEnvironmentVariable("VOICEAGENT_BENCH_ASR_DUMP") is { Length: > 0 } path)
+            {
+                // One line per utterance for choosing the domain score margin offline: picked errors at margin m are the
+                // domain errors where domain score − generic score > m, else the generic errors.
+                await File.AppendAllTextAsync(path, string.Create(CultureInfo.InvariantCulture,
+                    $"{(telephone ? 8 : 16)}\t{tag.Set}\t{tag.Voice}\t{r.Text}\t{words}\t{WordErrorRate.Errors(r.Text, r.Generic)}\t{WordErrorRate.Errors(r.Text, r.Domain)}\t{r.GenericScore}\t{r.DomainScore}\t{r.Seconds:F2}\t{r.Generic}\t{r.Domain}\n"), cancellationToken);
+            }
         }
 
         return score;

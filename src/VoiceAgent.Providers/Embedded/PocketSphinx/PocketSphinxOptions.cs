@@ -77,6 +77,13 @@ public sealed class PocketSphinxOptions
     internal bool UsesDomainDecoder => !DomainRescoring && (DomainDecoder || DomainInterpolationWeight <= 0);
 
     /// <summary>
+    /// With the domain decoder: how much higher (in PocketSphinx's log score units, as <c>ps_get_hyp</c> returns them) the domain search's score must be than the generic search's for the domain text to be
+    /// taken. 0 takes the better score; a positive margin keeps more turns generic, which is meant for out-of-domain speech
+    /// pulled towards domain words. Not used by <see cref="DomainRescoring"/>. Read at start-up.
+    /// </summary>
+    public int DomainScoreMargin { get; set; }
+
+    /// <summary>
     /// With <see cref="DomainRescoring"/>: how much the domain model's language scores weigh against the generic model's
     /// when the lattice is searched again with it (1: the same weight; lower lets the domain path win more often). language scores weigh than the generic model's when the lattice is searched again
     /// with it (1: the same weight). Above 1 the domain path needs a better language score to win, below 1 less.
@@ -210,6 +217,7 @@ public sealed class PocketSphinxOptions
         DomainLanguageWeightFactor = DomainLanguageWeightFactor,
         DomainInterpolationWeight = DomainInterpolationWeight,
         DomainDecoder = DomainDecoder,
+        DomainScoreMargin = DomainScoreMargin,
         LanguageWeight = LanguageWeight,
         FwdflatLanguageWeight = FwdflatLanguageWeight,
         BestpathLanguageWeight = BestpathLanguageWeight,

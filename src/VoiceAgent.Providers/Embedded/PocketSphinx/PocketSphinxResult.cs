@@ -10,6 +10,11 @@ internal sealed record PocketSphinxResult(PocketSphinxHypothesis Generic, Pocket
     /// <summary>The generic search's posteriors (null where the decoder could not read them).</summary>
     public PocketSphinxConfidence? Confidence { get; init; }
 
-    public PocketSphinxHypothesis Picked =>
-        Domain is { } domain && domain.Score > Generic.Score ? domain : Generic;
+    /// <summary>How much higher the domain search's score must be than the generic one's for its text to be taken (<see cref="PocketSphinxOptions.DomainScoreMargin"/>).</summary>
+    public int DomainMargin { get; init; }
+
+    /// <summary>True when the domain search's text is the one taken: it beat the generic score by more than the margin.</summary>
+    public bool DomainPicked => Domain is { } domain && (long)domain.Score - Generic.Score > DomainMargin;
+
+    public PocketSphinxHypothesis Picked => DomainPicked ? Domain!.Value : Generic;
 }

@@ -251,7 +251,9 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
         {
             details["generic"] = result.Generic.Text;
             details["domain"] = domain.Text;
-            details["picked"] = domain.Score > result.Generic.Score ? "domain" : "generic";
+            details["picked"] = result.DomainPicked ? "domain" : "generic";
+            details["generic_score"] = result.Generic.Score;
+            details["domain_score"] = domain.Score;
         }
 
         return details;
@@ -289,7 +291,8 @@ public sealed class PocketSphinxSpeechToTextClient : ISpeechToTextClient
             {
                 var callMean = options is null ? null : _callMeans.GetValue(options, _ => new StrongBox<PocketSphinxCallMean?>()).Value;
                 return await PocketSphinxUtterance.StartAsync(
-                    _pool, domain?.Pool, domain is { InDecoder: true } ? domain.Model : null, resampler, callMean, cancellationToken).ConfigureAwait(false);
+                    _pool, domain?.Pool, domain is { InDecoder: true } ? domain.Model : null, resampler, callMean, cancellationToken,
+                    _options.DomainScoreMargin).ConfigureAwait(false);
             }
             catch (ObjectDisposedException) when (attempt < 3 && !ReferenceEquals(domain, Volatile.Read(ref _domain)))
             {

@@ -21,6 +21,7 @@ internal sealed class PocketSphinxUtterance : IDisposable
     private readonly PocketSphinxDecoderPool _pool;
     private readonly PocketSphinxDecoderPool? _domainPool;
     private readonly IResampler? _resampler;
+    private readonly int _domainMargin;
     private readonly ArrayBufferWriter<short> _resampled = new();
     private PocketSphinxDecoder? _decoder;
     private PocketSphinxDecoder? _domain;
@@ -30,11 +31,12 @@ internal sealed class PocketSphinxUtterance : IDisposable
     private byte? _oddByte;
     private string _lastHypothesis = string.Empty;
 
-    private PocketSphinxUtterance(PocketSphinxDecoderPool pool, PocketSphinxDecoderPool? domainPool, IResampler? resampler)
+    private PocketSphinxUtterance(PocketSphinxDecoderPool pool, PocketSphinxDecoderPool? domainPool, IResampler? resampler, int domainMargin)
     {
         _pool = pool;
         _domainPool = domainPool;
         _resampler = resampler;
+        _domainMargin = domainMargin;
     }
 
     /// <summary>16 kHz samples fed so far.</summary>
@@ -52,11 +54,12 @@ internal sealed class PocketSphinxUtterance : IDisposable
     public IReadOnlyList<WordTimingContent> Words { get; private set; } = [];
 
     /// <param name="latticeModel">The domain model the generic decoder rescores its lattice with, if any.</param>
+    /// <param name="domainMargin">How much the domain decoder's score must beat the generic one's by (<see cref="PocketSphinxOptions.DomainScoreMargin"/>).</param>
     public static async ValueTask<PocketSphinxUtterance> StartAsync(
         PocketSphinxDecoderPool pool, PocketSphinxDecoderPool? domainPool, PocketSphinxDomainModel? latticeModel, IResampler? resampler,
-        PocketSphinxCallMean? callMean, CancellationToken cancellationToken)
+        PocketSphinxCallMean? callMean, CancellationToken cancellationToken, int domainMargin = 0)
     {
-        var utterance = new PocketSphinxUtterance(pool, domainPool, resampler);
+        var utterance = new PocketSphinxUtterance(pool, domainPool, resampler, domainMargin);
         try
         {
             utterance._decoder = await pool.RentAsync(cancellationToken).ConfigureAwait(false);
@@ -147,8 +150,8 @@ internal sealed class PocketSphinxUtterance : IDisposable
             try
             {
                 var (domainResult, domainWords) = await domainEnd.ConfigureAwait(false);
-                result = new PocketSphinxResult(result.Generic, domainResult.Generic) { Confidence = result.Confidence };
-                if (domainResult.Generic.Score > result.Generic.Score)
+                result = new PocketSphinxResult(result.Generic, domainResult.Generic) { Confidence = result.Confidence, DomainMargin = _domainMargin };
+                if (result.DomainPicked)
                 {
                     words = domainWords;
                 }

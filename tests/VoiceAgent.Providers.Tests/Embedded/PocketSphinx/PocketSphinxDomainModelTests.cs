@@ -37,6 +37,27 @@ public sealed class PocketSphinxDomainModelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_domain_score_margin_keeps_the_generic_text_unless_the_domain_search_wins_by_more()
+    {
+        using var client = NewClient();
+        client.UseDomainModel(Build(DialoguePhrases.English(new DialogueOptions())));
+        var audio = TestSpeech.ToBytes(TestSpeech.Flite("what time is it", "kal"));
+        var plain = await client.GetTextAsync(new MemoryStream(audio)).WaitAsync(Timeout);
+        var details = plain.AdditionalProperties.ShouldNotBeNull();
+        var lead = (long)(int)details["domain_score"]! - (int)details["generic_score"]!;
+
+        using var strict = new PocketSphinxSpeechToTextClient(new PocketSphinxOptions { MaxDecoders = 1, DomainScoreMargin = (int)Math.Max(lead, 0) }, new LinearResamplerFactory());
+        strict.UseDomainModel(Build(DialoguePhrases.English(new DialogueOptions())));
+        var kept = await strict.GetTextAsync(new MemoryStream(audio)).WaitAsync(Timeout);
+
+        // kal is the voice the generic model hears worst: the domain search wins this question without a margin.
+        plain.Text.ShouldBe("what time is it");
+        details["picked"].ShouldBe("domain");
+        kept.AdditionalProperties.ShouldNotBeNull()["picked"].ShouldBe("generic");
+        kept.Text.ShouldBe((string)details["generic"]!);
+    }
+
+    [Fact]
     public async Task The_same_audio_gives_the_same_text_whatever_was_decoded_before()
     {
         // One decoder of each kind, so every utterance reuses the decoders the others used.
