@@ -30,6 +30,10 @@ public sealed partial class LlmStage(
     // Words of turns a newer turn superseded before their final was in (the user paused and went on): the next answer covers them.
     private string _carried = "";
 
+    // The newest turn this stage has answered (speech, typed or DTMF text, a chat request, a say). A superseded turn older
+    // than it lost its chance: the turn that superseded it was answered without its words, and a later question is not its.
+    private TurnId _answered = TurnId.None;
+
     public Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken) =>
         FrameLoop.RunAsync(input, output, frame => HandleAsync(frame, output, cancellationToken), cancellationToken);
 
@@ -50,8 +54,17 @@ public sealed partial class LlmStage(
                 var words = UtteranceText.HasWords(t.Text) && !unsure ? t.Text : "";
                 if (turns.IsSuperseded(t.Turn))
                 {
-                    // Never answered on its own (its reply would be cancelled at once): the current turn answers it with its own words.
-                    _carried = Join(_carried, words);
+                    // Never answered on its own (its reply would be cancelled at once): the current turn answers it with its own
+                    // words, unless a newer turn was already answered without them (a DTMF or text turn came in between).
+                    if (t.Turn > _answered)
+                    {
+                        _carried = Join(_carried, words);
+                    }
+                    else if (words.Length > 0)
+                    {
+                        LogLateWordsDropped(_logger, t.Turn.Value, _answered.Value);
+                    }
+
                     break;
                 }
 
@@ -64,6 +77,7 @@ public sealed partial class LlmStage(
                 _carried = "";
                 if (question.Length > 0)
                 {
+                    _answered = t.Turn;
                     turns.ReplyStarted(t.Turn);
                     conversation.BeginReply(t.Turn, question);
                     var scope = new ToolScope(conversation.SessionId, null, conversation.Settings.Tools, conversation.Tenant);
@@ -72,10 +86,12 @@ public sealed partial class LlmStage(
 
                 break;
             case ChatRequestFrame request:
+                _answered = request.Turn;
                 turns.ReplyStarted(request.Turn);
                 await StreamAsync(request.Turn, request.Messages, request.Options, request.Tools, output, cancellationToken);
                 break;
             case SayFrame say:
+                _answered = say.Turn;
                 turns.ReplyStarted(say.Turn);
                 timeline.Mark(say.Turn, TurnMilestone.LlmFirstToken);
                 await output.WriteAsync(new ReplyTextFrame(say.Turn, say.Text), cancellationToken);
@@ -257,6 +273,9 @@ public sealed partial class LlmStage(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Turn {Turn} not answered: its final's confidence {Confidence} is below the gate's")]
     private static partial void LogUnsureFinal(ILogger logger, long turn, double confidence);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Turn {Turn}'s words came after turn {Answered} was answered without them; not answered")]
+    private static partial void LogLateWordsDropped(ILogger logger, long turn, long answered);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The language model failed in turn {Turn}")]
     private static partial void LogLlmFailed(ILogger logger, long turn, Exception exception);

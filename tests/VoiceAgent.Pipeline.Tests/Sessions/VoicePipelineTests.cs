@@ -152,6 +152,35 @@ public class VoicePipelineTests
         conversation.History[0].Text.ShouldBe($"{finals[0].Text} {finals[1].Text}");
     }
 
+    [Fact]
+    public async Task A_late_final_whose_turn_a_typed_turn_already_answered_is_not_carried_onto_the_next_question()
+    {
+        var (factory, _, _, _) = Build();
+        var conversation = new Conversation("s-late-after-dtmf", SessionSettings.Default);
+        await using var chain = factory.StartVoiceCall(conversation, CancellationToken.None);
+        var tracker = new ReplyTracker(conversation, chain.Turns);
+
+        // The user is speaking when a DTMF (or typed) turn comes in; it supersedes the spoken turn and is answered at once.
+        await Feed(chain, Tone(1000));
+        await WaitUntilAsync(() => chain.Turns.Current != TurnId.None);
+        var first = chain.Turns.Current;
+        var typed = chain.Turns.BeginTurn();
+        await chain.Input.WriteAsync(new TranscriptFrame(typed, "DTMF: 42", IsFinal: true)).AsTask().WaitAsync(Timeout);
+        var typedFrames = await ReadUntil(chain, tracker, f => f is ReplyEndFrame);
+        typedFrames.OfType<ReplyEndFrame>().Single().Turn.ShouldBe(typed);
+
+        // The spoken turn's final comes after that answer: it reaches the listener, but the next question is the user's own.
+        await Feed(chain, Silence(TrailingSilenceMs), Tone(800), Silence(TrailingSilenceMs));
+        var frames = await ReadUntil(chain, tracker, f => f is ReplyEndFrame);
+
+        var finals = typedFrames.Concat(frames).OfType<TranscriptFrame>().Where(t => t.IsFinal && t.Turn != typed).ToList();
+        finals.Select(f => f.Turn).ShouldContain(first, "the late final still reaches the listener");
+        var next = finals[^1];
+        next.Turn.ShouldBeGreaterThan(typed);
+        string.Concat(frames.OfType<SentenceAudioStartedFrame>().Select(s => s.Text)).ShouldBe($"You said {next.Text}. That is all.");
+        conversation.History.Select(m => m.Text).ShouldBe(["DTMF: 42", "You said DTMF: 42. That is all.", next.Text, $"You said {next.Text}. That is all."]);
+    }
+
     [Theory]
     [InlineData("...")]
     [InlineData("[BLANK_AUDIO]")]
