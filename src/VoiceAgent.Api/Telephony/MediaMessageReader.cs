@@ -55,13 +55,14 @@ internal static class MediaMessageReader
                 return MediaMessageKind.Ignored;
             }
 
+            // The chunk is read before the payload is decoded: reading an escaped field can throw, and must not strand a rented array.
+            long? chunk = fields.Chunk.IsText && long.TryParse(fields.Chunk.Text(scratch), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
             if (!fields.Payload.IsText || !TryDecode(fields.Payload.Text(scratch), out var rented, out var length))
             {
                 problem = "media without a base64 payload";
                 return MediaMessageKind.Malformed;
             }
 
-            long? chunk = fields.Chunk.IsText && long.TryParse(fields.Chunk.Text(scratch), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
             audio = new CarrierAudio(chunk, rented, length);
             return MediaMessageKind.Media;
         }

@@ -115,6 +115,8 @@ public sealed partial class PhoneCallConnection(
             {
                 // System.Text.Json refuses some escapes (a lone surrogate) only when a string is read: one bad message, not a dead call.
                 message = new CarrierBadMessage($"unreadable JSON: {ex.Message}");
+                audio.Return();  // a payload decoded before the bad field goes back to the pool
+                audio = default;
             }
 
             await OnMessageAsync(message, audio, ct);
