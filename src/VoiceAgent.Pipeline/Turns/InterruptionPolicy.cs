@@ -281,8 +281,9 @@ public sealed partial class InterruptionPolicy : IDisposable
                 return;
             }
 
-            // Still talking, with words: hold the pause; the end of the speech starts the timeout again.
-            if (_overlapSpeaking && UtteranceText.RealWords(_transcript.For(overlap)?.Text) > 0)
+            // Still talking, with words (this overlap's, or those of an earlier part whose final has not come yet, which holds
+            // the recogniser up so that this part has no partials): hold the pause; the end of the speech starts the timeout again.
+            if (_overlapSpeaking && (UtteranceText.RealWords(_transcript.For(overlap)?.Text) > 0 || CarriedHasWords()))
             {
                 LogHeld(_logger, overlap.Value);
                 return;
@@ -296,6 +297,19 @@ public sealed partial class InterruptionPolicy : IDisposable
 
         _metrics?.Interruption(Resumed);
         LogResumed(_logger, overlap.Value);
+    }
+
+    private bool CarriedHasWords()
+    {
+        foreach (var earlier in _carried.Keys)
+        {
+            if (UtteranceText.RealWords(_transcript.For(earlier)?.Text) > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Speech over the agent (turn {Turn}): output paused")]

@@ -303,6 +303,39 @@ public sealed class InterruptionPolicyTests : IDisposable
     }
 
     [Fact]
+    public void While_an_earlier_parts_words_wait_for_their_final_the_pause_holds_as_long_as_the_user_speaks()
+    {
+        // The recogniser is still finishing the first part, so the part being spoken now has no partials yet.
+        var first = _policy.BeginOverlap();
+        _policy.SpeechProgress(first, Long);
+        _transcript.Publish(first, "what time", isFinal: false);
+        _policy.SpeechEnded(first);
+        var second = _policy.BeginOverlap();
+        _policy.SpeechProgress(second, TimeSpan.FromMilliseconds(150));
+
+        _time.Advance(TimeSpan.FromMilliseconds(1600));
+        _turns.OutputResumed.IsCompleted.ShouldBeFalse("the user is still talking and the words so far are real");
+
+        _transcript.Publish(first, "what time is it", isFinal: true);
+        _turns.Current.ShouldBe(second);
+        _turns.Control.TryRead(out var interrupt).ShouldBeTrue();
+        interrupt.ShouldBe(new InterruptFrame(_reply));
+    }
+
+    [Fact]
+    public void An_earlier_part_without_words_does_not_hold_the_pause_past_the_timeout()
+    {
+        var first = _policy.BeginOverlap();
+        _policy.SpeechProgress(first, Long);
+        _transcript.Publish(first, "mm", isFinal: false);
+        _policy.SpeechEnded(first);
+        _policy.BeginOverlap();
+
+        _time.Advance(TimeSpan.FromMilliseconds(1600));
+        _turns.OutputResumed.IsCompleted.ShouldBeTrue();
+    }
+
+    [Fact]
     public void An_overlap_replaced_before_its_final_came_is_dropped_when_that_final_holds_no_real_words()
     {
         var first = _policy.BeginOverlap();
