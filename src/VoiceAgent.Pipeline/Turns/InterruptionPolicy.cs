@@ -204,9 +204,7 @@ public sealed partial class InterruptionPolicy : IDisposable
                     return;
                 }
 
-                _overlap = TurnId.None;
-                _resumeTimer?.Dispose();
-                _resumeTimer = null;
+                CloseOverlap();
                 dropped = _turns.DropOverlap(snapshot.Turn);
             }
 
@@ -231,9 +229,7 @@ public sealed partial class InterruptionPolicy : IDisposable
                 return false;
             }
 
-            _overlap = TurnId.None;
-            _resumeTimer?.Dispose();
-            _resumeTimer = null;
+            CloseOverlap();
 
             // False only when a new turn already superseded the overlap: that ended its pause, and the words of the
             // overlap's final go to the new turn (TurnManager.IsSuperseded).
@@ -264,9 +260,7 @@ public sealed partial class InterruptionPolicy : IDisposable
 
         if (_turns.ConfirmOverlap(final.Turn) && pending != TurnId.None && _turns.Current == pending)
         {
-            _overlap = TurnId.None;
-            _resumeTimer?.Dispose();
-            _resumeTimer = null;
+            CloseOverlap();
             _metrics?.Interruption(Confirmed);
             LogConfirmed(_logger, pending.Value);
         }
@@ -297,6 +291,14 @@ public sealed partial class InterruptionPolicy : IDisposable
 
         _metrics?.Interruption(Resumed);
         LogResumed(_logger, overlap.Value);
+    }
+
+    /// <summary>No overlap waits any more, nor its timeout. The caller holds the lock.</summary>
+    private void CloseOverlap()
+    {
+        _overlap = TurnId.None;
+        _resumeTimer?.Dispose();
+        _resumeTimer = null;
     }
 
     private bool CarriedHasWords()

@@ -79,7 +79,7 @@ public sealed class TurnManager : IDisposable
     public bool IsStale(TurnFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        return frame is TranscriptFrame { IsFinal: true } ? IsStale(frame.Turn) && !IsSuperseded(frame.Turn) : IsStale(frame.Turn);
+        return IsStale(frame.Turn) && !IsLateFinal(frame);
     }
 
     /// <summary>Stale, or an overlap not (yet) confirmed: nothing of it goes to the listener.</summary>
@@ -95,8 +95,11 @@ public sealed class TurnManager : IDisposable
     public bool IsWithheld(TurnFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        return frame is TranscriptFrame { IsFinal: true } ? IsWithheld(frame.Turn) && !IsSuperseded(frame.Turn) : IsWithheld(frame.Turn);
+        return IsWithheld(frame.Turn) && !IsLateFinal(frame);
     }
+
+    /// <summary>The final transcript of a superseded turn: the one frame of an old turn that still goes to the listener.</summary>
+    private bool IsLateFinal(TurnFrame frame) => frame is TranscriptFrame { IsFinal: true } && IsSuperseded(frame.Turn);
 
     /// <summary>
     /// True for a turn the user spoke that a newer turn superseded before its final transcript was in (not for a dropped
